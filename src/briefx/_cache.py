@@ -1,0 +1,83 @@
+"""Answer cache: a second extract of the same article makes no model call.
+
+The key is a sha256 over a sorted JSON dump of everything that changes the
+answer: cleaned text, model, backend endpoint, prompt version, schema version
+and options. A cache that cannot be opened or read (corrupt, locked, read-only)
+degrades to no cache with a warning; it never returns a wrong record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("briefx")
+
+
+def cache_key(**parts: Any) -> str:
+    blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+class Cache:
+    """A small wrapper over diskcache that fails soft."""
+
+    def __init__(self, directory: Path | None):
+        self.directory = directory
+        self._store: Any = None
+        if directory is None:
+            return
+        try:
+            import diskcache
+
+            # A short sqlite timeout: a locked cache must degrade to "no cache", not hang.
+            self._store = diskcache.Cache(
+                str(directory / "records"), size_limit=2**30, timeout=1.0
+            )
+        except Exception as exc:  # noqa: BLE001 - any failure here means "no cache"
+            logger.warning("briefx cache at %s unusable, running without it: %s", directory, exc)
+            self._store = None
+
+    @property
+    def enabled(self) -> bool:
+        return self._store is not None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        if self._store is None:
+            return None
+        try:
+            value = self._store.get(key)
+        except Exception as exc:  # noqa: BLE001
+            self._disable(exc)
+            return None
+        if value is None:
+            return None
+        try:
+            data = json.loads(value)
+        except (TypeError, ValueError):
+            logger.warning("briefx cache entry %s is corrupt; ignoring it", key[:12])
+            return None
+        return data if isinstance(data, dict) else None
+
+    def set(self, key: str, value: dict[str, Any]) -> None:
+        if self._store is None:
+            return
+        try:
+            self._store.set(key, json.dumps(value, ensure_ascii=False))
+        except Exception as exc:  # noqa: BLE001
+            self._disable(exc)
+
+    def _disable(self, exc: Exception) -> None:
+        logger.warning("briefx cache at %s failed, running without it: %s", self.directory, exc)
+        self.close()
+        self._store = None
+
+    def close(self) -> None:
+        if self._store is not None:
+            try:
+                self._store.close()
+            except Exception:  # noqa: BLE001, S110 - closing a broken cache is best effort
+                pass

@@ -1,0 +1,346 @@
+"""Model calls: one backend seam, openai + instructor underneath, and retries.
+
+Two loops, kept apart on purpose:
+
+* transport retries (tenacity): 429, 5xx, timeouts and dropped connections are
+  retried with exponential backoff and jitter, honouring ``Retry-After``; they
+  are never shown to the model;
+* validation re-asks (instructor): output that fails the response model's
+  validators is sent back to the model with the reason, ``max_reasks`` times.
+
+Both stop at the article's deadline, which holds across every call for it.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
+
+import httpx
+import instructor
+import openai
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from briefx._errors import BackendError, BudgetExceeded, ConfigError, ModelOutputError
+from briefx._models import Usage
+from briefx._settings import Settings
+
+logger = logging.getLogger("briefx")
+
+T = TypeVar("T", bound=BaseModel)
+Messages = list[dict[str, str]]
+
+# The Usage of the article being extracted; instructor's hooks add to it, so
+# re-asks and retries are counted per article even under concurrency.
+_current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar(
+    "briefx_usage", default=None
+)
+
+
+class Backend(Protocol):
+    """The one seam for model backends: turn messages into a validated model."""
+
+    def complete(
+        self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
+    ) -> T: ...
+
+    async def acomplete(
+        self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
+    ) -> T: ...
+
+    def close(self) -> None: ...
+
+
+class Call:
+    """Per-article bookkeeping: its id, deadline and usage across calls."""
+
+    def __init__(self, input_id: str | None, budget: float, usage: Usage | None = None):
+        self.input_id = input_id
+        self.deadline = time.monotonic() + budget
+        self.budget = budget
+        self.usage = usage or Usage()
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def check_budget(self) -> None:
+        if self.remaining() <= 0:
+            raise BudgetExceeded(
+                f"time budget of {self.budget:.0f}s ran out",
+                input_id=self.input_id,
+                hint="raise BRIEFX_TIME_BUDGET or use a faster model",
+                attempts=self.usage.calls,
+                usage=self.usage,
+            )
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        token = _current_usage.set(self.usage)
+        try:
+            yield
+        finally:
+            _current_usage.reset(token)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    exc = _unwrap(exc)
+    if isinstance(exc, (openai.APIConnectionError, openai.RateLimitError)):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+
+
+def _unwrap(exc: BaseException) -> BaseException:
+    """instructor wraps API errors in its retry exception; look underneath."""
+    if isinstance(exc, InstructorRetryException) and isinstance(exc.__cause__, openai.OpenAIError):
+        return exc.__cause__
+    return exc
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    exc = _unwrap(exc)
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class _Wait:
+    """Retry-After when the server gives one, else exponential backoff with jitter."""
+
+    def __init__(self, call: Call):
+        self.call = call
+        self.backoff = wait_exponential_jitter(initial=1.0, max=30.0, jitter=1.0)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        wait = _retry_after(exc) if exc else None
+        if wait is None:
+            wait = float(self.backoff(state))
+        return max(0.0, min(wait, self.call.remaining()))
+
+
+class InstructorBackend:
+    """Any OpenAI-compatible endpoint through openai + instructor."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
+        base_url: str | None = None,
+    ):
+        self.settings = settings
+        self.model = settings.resolved_model()
+        wanted = settings.resolved_mode()
+        mode = instructor.Mode.TOOLS if wanted == "tools" else instructor.Mode.JSON_SCHEMA
+        url = base_url or settings.base_url
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        if settings.resolved_backend() == "openai" and not key and client is None:
+            raise ConfigError("no API key for the OpenAI backend", hint="set OPENAI_API_KEY")
+        # openai's own retries are off: ours count against the article's budget.
+        common: dict[str, Any] = {
+            "base_url": url,
+            "api_key": key or "not-needed",
+            "max_retries": 0,
+            "timeout": settings.request_timeout,
+        }
+        sync_http, async_http = _http_clients(wanted == "json_object")
+        self._client = client or openai.OpenAI(**common, http_client=sync_http)
+        self._async_client = async_client or openai.AsyncOpenAI(**common, http_client=async_http)
+        self._sync = instructor.from_openai(self._client, mode=mode)
+        self._async = instructor.from_openai(self._async_client, mode=mode)
+        for inst in (self._sync, self._async):
+            inst.on("completion:response", _count_response)
+            inst.on("parse:error", _count_reask)
+
+    def _kwargs(self, messages: Messages, response_model: type[BaseModel], call: Call,
+                context: dict[str, Any]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": messages,
+            "response_model": response_model,
+            "max_retries": self.settings.max_reasks,
+            "context": context,
+            "temperature": self.settings.temperature,
+            "max_tokens": self.settings.max_tokens,
+            "timeout": max(1.0, min(self.settings.request_timeout, call.remaining())),
+        }
+        if self.settings.seed is not None:
+            kwargs["seed"] = self.settings.seed
+        return kwargs
+
+    def _retrying(self, call: Call) -> dict[str, Any]:
+        return {
+            "retry": retry_if_exception(_is_transient),
+            "stop": stop_after_attempt(self.settings.max_retries + 1),
+            "wait": _Wait(call),
+            "before_sleep": lambda state: _count_retry(call, state),
+            "reraise": True,
+        }
+
+    def complete(
+        self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
+    ) -> T:
+        with call.active():
+            try:
+                for attempt in Retrying(**self._retrying(call)):
+                    with attempt:
+                        call.check_budget()
+                        result: T = self._sync.chat.completions.create(
+                            **self._kwargs(messages, response_model, call, context)
+                        )
+                        return result
+            except Exception as exc:  # noqa: BLE001 - translated into briefx errors below
+                return _recover(exc, response_model, context, call)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def acomplete(
+        self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
+    ) -> T:
+        with call.active():
+            try:
+                async for attempt in AsyncRetrying(**self._retrying(call)):
+                    with attempt:
+                        call.check_budget()
+                        result: T = await self._async.chat.completions.create(
+                            **self._kwargs(messages, response_model, call, context)
+                        )
+                        return result
+            except Exception as exc:  # noqa: BLE001 - translated into briefx errors below
+                return _recover(exc, response_model, context, call)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def _as_json_object(request: httpx.Request) -> httpx.Request:
+    """llama-cpp-python's server takes a schema only as ``json_object`` + ``schema``.
+
+    The OpenAI form is ``{"type": "json_schema", "json_schema": {"schema": S}}``;
+    rewriting it keeps the server's grammar-constrained decoding, which a small
+    model needs to produce valid JSON at all.
+    """
+    if request.method != "POST" or not request.url.path.endswith("/chat/completions"):
+        return request
+    body = json.loads(request.content or b"{}")
+    fmt = body.get("response_format") or {}
+    if fmt.get("type") != "json_schema":
+        return request
+    body["response_format"] = {"type": "json_object", "schema": fmt["json_schema"]["schema"]}
+    headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
+    return httpx.Request(request.method, request.url, headers=headers, json=body)
+
+
+class _JsonObjectTransport(httpx.HTTPTransport):
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return super().handle_request(_as_json_object(request))
+
+
+class _AsyncJsonObjectTransport(httpx.AsyncHTTPTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await super().handle_async_request(_as_json_object(request))
+
+
+def _http_clients(json_object: bool) -> tuple[httpx.Client | None, httpx.AsyncClient | None]:
+    if not json_object:
+        return None, None
+    return (
+        httpx.Client(transport=_JsonObjectTransport()),
+        httpx.AsyncClient(transport=_AsyncJsonObjectTransport()),
+    )
+
+
+def _count_response(response: Any) -> None:
+    usage = _current_usage.get()
+    if usage is None:
+        return
+    usage.calls += 1
+    raw = getattr(response, "usage", None)
+    if raw is not None:
+        usage.prompt_tokens += int(getattr(raw, "prompt_tokens", 0) or 0)
+        usage.completion_tokens += int(getattr(raw, "completion_tokens", 0) or 0)
+
+
+def _count_reask(*_: Any, **__: Any) -> None:
+    usage = _current_usage.get()
+    if usage is not None:
+        usage.reasks += 1
+
+
+def _count_retry(call: Call, state: RetryCallState) -> None:
+    call.usage.retries += 1
+    exc = state.outcome.exception() if state.outcome else None
+    logger.info("retrying %s after %r", call.input_id, _unwrap(exc) if exc else None)
+
+
+def _recover(exc: Exception, response_model: type[T], context: dict[str, Any], call: Call) -> T:
+    """Turn a failed call into a lenient result or a briefx error naming the article."""
+    if isinstance(exc, (BudgetExceeded, ConfigError)):
+        raise exc.with_input(call.input_id)
+    inner = _unwrap(exc)
+    if _is_transient(inner) or isinstance(inner, openai.APIError):
+        if call.remaining() <= 0:
+            raise BudgetExceeded(
+                f"time budget of {call.budget:.0f}s ran out after {type(inner).__name__}",
+                input_id=call.input_id, hint="raise BRIEFX_TIME_BUDGET",
+                attempts=call.usage.calls + call.usage.retries, usage=call.usage,
+            ) from inner
+        raise BackendError(
+            f"model server failed: {type(inner).__name__}: {inner}",
+            input_id=call.input_id,
+            hint="check BRIEFX_BASE_URL / OPENAI_API_KEY and that the server is up",
+            attempts=call.usage.retries + 1, usage=call.usage,
+        ) from inner
+    if isinstance(exc, InstructorRetryException):
+        if isinstance(exc.__cause__, (TypeError, AttributeError)):
+            raise exc.__cause__  # a programming error, not the model's output
+        return _lenient(exc, response_model, context, call)
+    raise exc
+
+
+def _lenient(
+    exc: InstructorRetryException, response_model: type[T], context: dict[str, Any], call: Call
+) -> T:
+    """After the re-asks, keep what validates: bad items are dropped with a warning."""
+    raw = _completion_text(exc.last_completion)
+    try:
+        data = json.loads(raw) if raw else None
+        if data is None:
+            raise ValueError("empty completion")
+        return response_model.model_validate(data, context={**context, "lenient": True})
+    except (ValueError, ValidationError) as err:
+        raise ModelOutputError(
+            f"model output failed validation after {exc.n_attempts} attempts: {err}",
+            input_id=call.input_id,
+            hint="use a stronger model or raise BRIEFX_MAX_REASKS",
+            attempts=int(exc.n_attempts or 0), last_completion=raw, usage=call.usage,
+        ) from exc
+
+
+def _completion_text(completion: Any) -> str | None:
+    try:
+        message = completion.choices[0].message
+    except (AttributeError, IndexError, TypeError):
+        return None
+    if getattr(message, "tool_calls", None):
+        return str(message.tool_calls[0].function.arguments)
+    content = getattr(message, "content", None)
+    return str(content) if content is not None else None

@@ -1,0 +1,175 @@
+"""The extraction pipeline: prepare -> cache -> model passes -> assemble.
+
+``Extractor`` holds the backend, cache and retry policy; ``extract()`` and
+``aextract()`` in the public API are thin wrappers over one of these.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import openai
+
+from briefx._answers import FactsAnswer, PeopleAnswer
+from briefx._assemble import assemble
+from briefx._cache import Cache, cache_key
+from briefx._client import Backend, Call, InstructorBackend
+from briefx._errors import BriefxError, ExtractionError
+from briefx._models import SCHEMA_VERSION, MeetingSummary
+from briefx._prepare import PreparedText, prepare
+from briefx._prompts import build_messages, prompt_version
+from briefx._settings import Settings
+
+_PASSES: tuple[tuple[str, type[PeopleAnswer] | type[FactsAnswer]], ...] = (
+    ("people", PeopleAnswer),
+    ("facts", FactsAnswer),
+)
+
+
+class Extractor:
+    """Holds the client, cache and retry policy; reuse one for many articles.
+
+    ``extract``/``aextract`` raise ``InputError`` for unusable input and an
+    ``ExtractionError`` subclass (BackendError, BudgetExceeded, ModelOutputError)
+    for run-time failures; the error's ``usage`` says what the attempt cost.
+    The returned record's ``usage`` has tokens, calls, re-asks, retries, cache_hit.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        client: openai.OpenAI | None = None,
+        async_client: openai.AsyncOpenAI | None = None,
+        backend: Backend | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._server: Any = None
+        self._backend = backend or self._make_backend(client, async_client)
+        self._cache = Cache(self.settings.cache_dir if self.settings.cache else None)
+
+    def _make_backend(
+        self, client: openai.OpenAI | None, async_client: openai.AsyncOpenAI | None
+    ) -> Backend:
+        base_url = None
+        if client is None and self.settings.resolved_backend() == "local":
+            from briefx._local import LocalServer, ensure_model, ensure_server_dependency
+
+            ensure_server_dependency()
+            self._server = LocalServer(self.settings, model=ensure_model(self.settings))
+            self._server.start()
+            base_url = self._server.base_url
+        return InstructorBackend(
+            self.settings, client=client, async_client=async_client, base_url=base_url
+        )
+
+    # -- the pipeline -------------------------------------------------------
+
+    def _prepare(self, source: str | bytes, source_id: str | None, html: bool | None) -> PreparedText:
+        return prepare(
+            source, source_id=source_id, html=html, max_chars=self.settings.max_input_chars
+        )
+
+    def _key(self, prep: PreparedText, published: str | None) -> str:
+        s = self.settings
+        return cache_key(
+            text=prep.text, model=s.resolved_model(), backend=s.resolved_backend(),
+            base_url=s.base_url, mode=s.resolved_mode(), prompts=prompt_version(),
+            schema=SCHEMA_VERSION, published=published, temperature=s.temperature,
+            dateline=prep.dateline, page_date=prep.page_date,
+        )
+
+    def _from_cache(self, key: str, source_id: str | None, url: str | None) -> MeetingSummary | None:
+        hit = self._cache.get(key)
+        if hit is None:
+            return None
+        record = MeetingSummary.model_validate(hit)
+        record.usage.cache_hit = True
+        record.source.id, record.source.url = source_id, url or record.source.url
+        return record
+
+    def _finish(self, key: str, prep: PreparedText, answers: list[Any], call: Call,
+                published: str | None, url: str | None, ctx: dict[str, Any], started: float
+                ) -> MeetingSummary:
+        record = assemble(prep, answers[0], answers[1], published=published, url=url,
+                          warnings=[*prep.warnings, *ctx["warnings"]])
+        call.usage.seconds = round(time.monotonic() - started, 3)
+        record.usage = call.usage
+        self._cache.set(key, record.model_dump(mode="json"))
+        return record
+
+    def extract(
+        self,
+        source: str | bytes,
+        *,
+        source_id: str | None = None,
+        published: str | None = None,
+        url: str | None = None,
+        html: bool | None = None,
+    ) -> MeetingSummary:
+        started = time.monotonic()
+        prep = self._prepare(source, source_id, html)
+        key = self._key(prep, published)
+        cached = self._from_cache(key, source_id, url)
+        if cached is not None:
+            return cached
+        call = Call(source_id, self.settings.time_budget)
+        ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
+        try:
+            answers = [
+                self._backend.complete(build_messages(name, prep.text), model, context=ctx, call=call)
+                for name, model in _PASSES
+            ]
+        except BriefxError as exc:
+            raise _with_usage(exc, source_id, call) from exc.__cause__
+        return self._finish(key, prep, answers, call, published, url, ctx, started)
+
+    async def aextract(
+        self,
+        source: str | bytes,
+        *,
+        source_id: str | None = None,
+        published: str | None = None,
+        url: str | None = None,
+        html: bool | None = None,
+    ) -> MeetingSummary:
+        started = time.monotonic()
+        prep = self._prepare(source, source_id, html)
+        key = self._key(prep, published)
+        cached = self._from_cache(key, source_id, url)
+        if cached is not None:
+            return cached
+        call = Call(source_id, self.settings.time_budget)
+        ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
+        try:
+            answers = [
+                await self._backend.acomplete(
+                    build_messages(name, prep.text), model, context=ctx, call=call
+                )
+                for name, model in _PASSES
+            ]
+        except BriefxError as exc:
+            raise _with_usage(exc, source_id, call) from exc.__cause__
+        return self._finish(key, prep, answers, call, published, url, ctx, started)
+
+    def close(self) -> None:
+        """Release the HTTP clients and stop a local server this extractor started."""
+        self._backend.close()
+        self._cache.close()
+        if self._server is not None:
+            self._server.close()
+            self._server = None
+
+    def __enter__(self) -> Extractor:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:
+    exc.with_input(source_id)
+    if isinstance(exc, ExtractionError) and exc.usage is None:
+        exc.usage = call.usage
+    return exc

@@ -1,0 +1,93 @@
+"""Prompt templates: data files in ``prompts/`` with strict variable filling.
+
+A template is Markdown with a small front matter (``version: N``) and
+``{{ name }}`` slots. A slot without a value is an error, never an empty string,
+so a renamed variable cannot silently blank part of a prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from briefx._errors import ConfigError
+from briefx._resources import read_resource
+
+_SLOT = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+@dataclass(frozen=True)
+class Template:
+    name: str
+    version: str
+    body: str
+
+    def render(self, **values: str) -> str:
+        missing = sorted({m for m in _SLOT.findall(self.body) if m not in values})
+        if missing:
+            raise ConfigError(
+                f"prompt template {self.name!r} needs values for {missing}",
+                hint="pass every {{ slot }} the template names",
+            )
+        return _SLOT.sub(lambda m: values[m.group(1)], self.body)
+
+
+@cache
+def load_template(name: str) -> Template:
+    raw = read_resource("prompts", f"{name}.md")
+    front = _FRONT.match(raw)
+    meta: dict[str, str] = {}
+    if front:
+        for line in front.group(1).splitlines():
+            key, _, value = line.partition(":")
+            meta[key.strip()] = value.strip()
+    body = raw[front.end() :] if front else raw
+    return Template(name=name, version=meta.get("version", "0"), body=body.strip() + "\n")
+
+
+@cache
+def load_examples() -> list[dict[str, Any]]:
+    """Few-shot examples: short seed excerpts with the answer a good model gives."""
+    data: list[dict[str, Any]] = json.loads(read_resource("prompts", "examples.json"))
+    return data
+
+
+PASSES = ("people", "facts")
+
+
+def prompt_version() -> str:
+    """One string that changes whenever any template or example changes."""
+    parts = [f"{n}:{load_template(n).version}" for n in ("system", *PASSES)]
+    parts.append(f"examples:{len(json.dumps(load_examples()))}")
+    return "|".join(parts)
+
+
+def _examples_block(article: str) -> str:
+    """Few-shot examples, leaving out any taken from the article being extracted."""
+    blocks = []
+    for i, ex in enumerate(load_examples(), 1):
+        first_line = ex["article"].splitlines()[0][:60]
+        if first_line in article:
+            continue
+        blocks.append(
+            f"EXAMPLE {i} (not the article to extract):\n{ex['article']}\n"
+            f"EXAMPLE {i} answer for the people task: {json.dumps(ex['people'], ensure_ascii=False)}\n"
+            f"EXAMPLE {i} answer for the facts task: {json.dumps(ex['facts'], ensure_ascii=False)}"
+        )
+    return "\n\n".join(blocks)
+
+
+def build_messages(pass_name: str, article: str) -> list[dict[str, str]]:
+    """System prompt, then the article first and the task last.
+
+    Every pass shares the system prompt and the article, so a server that
+    caches prompt prefixes (llama.cpp does) reads the article only once.
+    """
+    system = load_template("system").render(examples=_examples_block(article))
+    task = load_template(pass_name).render()
+    user = f"ARTICLE:\n<<<\n{article}\n>>>\n\n{task}"
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
