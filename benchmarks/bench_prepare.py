@@ -37,7 +37,7 @@ def _best_of(runs: int, fn: Callable[[], object]) -> float:
 def _throughput_row(label: str, text: str, runs: int) -> str:
     size = len(text.encode("utf-8"))
     seconds = _best_of(runs, lambda: prepare(text))
-    return f"| {label:<38} | {size / 1e6:8.2f} | {seconds:8.3f} | {size / 1e6 / seconds:8.2f} |"
+    return f"| {label:<38} | {size / 1e6:8.3f} | {seconds:8.3f} | {size / 1e6 / seconds:8.2f} |"
 
 
 def _distinct_text(target: int) -> str:

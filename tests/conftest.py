@@ -13,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "examples" / "articles"
 GOLD = ROOT / "examples" / "gold"
+ALL_ARTICLES = tuple(sorted(p.stem for p in ARTICLES.glob("*.txt")))
 SEEDS = (
     "penza-belta-doubled",
     "samara-rewrite",
@@ -69,13 +70,18 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def vcr_config() -> dict[str, Any]:
-    record_mode = os.environ.get("BRIEFX_RECORD_MODE", "none")
+    # Record mode comes from pytest-recording's --record-mode (default: none).
     return {
-        "filter_headers": ["authorization", "x-api-key", "api-key", "cookie", "openai-organization"],
+        "filter_headers": [
+            "authorization",
+            "x-api-key",
+            "api-key",
+            "cookie",
+            "openai-organization",
+        ],
         "filter_query_parameters": ["api_key", "key", "api-key"],
         "decode_compressed_response": True,
         "before_record_response": _scrub_response,
-        "record_mode": record_mode,
         # Requests differ only by body, so match on it: a changed prompt must re-record.
         "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
         "allow_playback_repeats": False,
@@ -83,5 +89,38 @@ def vcr_config() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def vcr_cassette_dir() -> str:
-    return str(ROOT / "cassettes")
+def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
+    """Cassettes live in the top-level ``cassettes/<test module>/``."""
+    return str(ROOT / "cassettes" / request.module.__name__.split(".")[-1])
+
+
+@pytest.fixture(autouse=True)
+def _all_cassette_interactions_played(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that replays fewer calls than were recorded no longer does what was recorded."""
+    yield
+    if request.node.get_closest_marker("vcr") is None:
+        return
+    if request.config.getoption("--record-mode", "none") != "none":
+        return
+    cassette = request.getfixturevalue("vcr")
+    assert cassette.all_played, f"{len(cassette) - cassette.play_count} recorded calls not replayed"
+
+
+# The real model server cassettes were recorded against (see README, "Cassettes").
+RECORDED_BASE_URL = "http://127.0.0.1:8765/v1"
+
+
+@pytest.fixture
+def recorded_settings(tmp_path: Path) -> Any:
+    """Settings matching the recording: the embedded model's server, its wire format."""
+    from briefx import Settings
+
+    return Settings(
+        base_url=RECORDED_BASE_URL,
+        api_key="test-key",
+        mode="json_object",
+        model="qwen2.5-coder-1.5b-instruct-q4_k_m",
+        cache=False,
+        cache_dir=tmp_path / "cache",
+        max_retries=0,
+    )

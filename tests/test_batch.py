@@ -464,3 +464,30 @@ def test_empty_folder_writes_empty_files_and_warns(
     assert (summary.inputs, summary.records, summary.failed) == (0, 0, 0)
     assert out.read_text() == "" and summary.events_path.read_text() == ""
     assert "no .txt, .html or .jsonl inputs" in caplog.text
+
+
+def test_an_extractor_the_batch_creates_is_closed_inside_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import briefx._extract
+
+    made: list[Any] = []
+
+    class Owned(FakeExtractor):
+        def __init__(self, settings: Settings | None = None) -> None:
+            super().__init__()
+            self.settings = settings
+            self.closed_in_loop = False
+            made.append(self)
+
+        async def aclose(self) -> None:
+            self.closed_in_loop = asyncio.get_running_loop().is_running()
+
+    monkeypatch.setattr(briefx._extract, "Extractor", Owned)
+    _write(tmp_path / "in" / "a.txt", "text")
+
+    run_batch([tmp_path / "in"], tmp_path / "r.jsonl", settings=_settings(3), progress=False)
+
+    (extractor,) = made
+    assert extractor.calls == ["a"] and extractor.settings.concurrency == 3
+    assert extractor.closed_in_loop

@@ -38,6 +38,11 @@ from briefx._rules import find_location, find_region, find_trade_figures
 from briefx._topics import find_topics
 
 _SIGNED = re.compile(r"\b(sign\w*|conclu\w*|inked|подпис\w*|заключ\w*)", re.I)
+_MEETING = re.compile(
+    r"\b(met|meets?|meeting|talks|negotiat\w*|visit\w*|встрет\w*|встреч\w*|переговор\w*)\b", re.I
+)
+# ‘’ are left out: ’ is also the apostrophe in "Belarus’s".
+_OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
 _NON_ORG = re.compile(r"^(belta|tass|ria|the president|government|ministry|union state)\b", re.I)
 
 
@@ -66,22 +71,27 @@ def assemble(
         prep.text, dateline=prep.dateline, page_date=prep.page_date, published=published
     )
     participants = _participants(b, people)
-    is_meeting = bool(participants) or (people.is_meeting and date.iso is not None)
+    # The model's yes alone is not enough: small models call any report a meeting.
+    is_meeting = bool(participants) or (people.is_meeting and bool(_MEETING.search(b.text)))
     record = MeetingSummary(
         meeting_date=date.iso if is_meeting else None,
         location=_location(b, prep) if is_meeting else None,
         participants=participants,
         region=_region(b) if is_meeting else None,
         topics=_topics(b),
-        trade_figures=_trade(b, facts, date.iso),
+        trade_figures=_trade(b, facts, date.iso) if is_meeting else [],
         organizations=_organizations(b, facts, prep),
         agreements=_agreements(b, facts),
         quotes=_quotes(b, facts),
         summary=people.summary.strip(),
         is_meeting=is_meeting,
         source=Source(
-            id=prep.source_id, url=url, outlet=prep.outlet, title=prep.title,
-            published=published or prep.page_date, dateline=prep.dateline,
+            id=prep.source_id,
+            url=url,
+            outlet=prep.outlet,
+            title=prep.title,
+            published=published or prep.page_date,
+            dateline=prep.dateline,
         ),
     )
     if date.span and record.meeting_date:
@@ -89,7 +99,9 @@ def assemble(
     record.evidence = b.evidence
     record.warnings = b.warnings
     if not is_meeting:
-        record.warnings.append("the article reports no meeting: no date, place or region given")
+        record.warnings.append(
+            "the article reports no meeting: no date, place, region or trade figures given"
+        )
     return record
 
 
@@ -165,7 +177,7 @@ def _organizations(b: _Builder, facts: FactsAnswer, prep: PreparedText) -> list[
         if prep.outlet and name.casefold() == prep.outlet.casefold():
             continue
         names.append(name)
-    out = []
+    out: list[str] = []
     for name in dedupe_orgs(names):
         span = is_org_in_text(name, b.text)
         if span is None:
@@ -177,7 +189,7 @@ def _organizations(b: _Builder, facts: FactsAnswer, prep: PreparedText) -> list[
 
 
 def _agreements(b: _Builder, facts: FactsAnswer) -> list[Agreement]:
-    out = []
+    out: list[Agreement] = []
     for item in facts.agreements:
         span = align(item.evidence, b.text, threshold=80.0) if item.evidence else None
         span = span or align(item.title, b.text, threshold=80.0)
@@ -193,11 +205,22 @@ def _agreements(b: _Builder, facts: FactsAnswer) -> list[Agreement]:
 
 
 def _quotes(b: _Builder, facts: FactsAnswer) -> list[Quote]:
-    out = []
+    out: list[Quote] = []
     for quote in facts.quotes:
         start = b.text.find(quote.text)
         if start < 0 or not quote.text.strip():
             continue  # validators already made quotes verbatim; anything else is dropped
+        if not _inside_quotation(b.text, start):
+            b.warnings.append(f"dropped quote {quote.text[:40]!r}: not in quotation marks")
+            continue
         b.cite(f"quotes[{len(out)}]", start, start + len(quote.text))
         out.append(Quote(speaker=quote.speaker or None, text=quote.text))
     return out
+
+
+def _inside_quotation(text: str, start: int) -> bool:
+    """True when an open quotation mark precedes ``start`` in its paragraph."""
+    para_start = text.rfind("\n", 0, start) + 1
+    before = text[para_start:start]
+    opened = sum(before.count(c) for c in _OPEN_QUOTES) - sum(before.count(c) for c in _CLOSE_QUOTES)
+    return opened > 0 or before.count('"') % 2 == 1

@@ -17,6 +17,7 @@ import openai
 from instructor.core import InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
+from briefx._client import _http_clients
 from briefx._errors import BackendError, ConfigError, ModelOutputError
 from briefx._models import (
     Agreement,
@@ -190,7 +191,10 @@ def _client(settings: Settings) -> openai.OpenAI:
             hint="set BRIEFX_BASE_URL (e.g. http://127.0.0.1:8765/v1) or OPENAI_API_KEY",
         )
     key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
+    # Same wire format as briefx's own calls, so both run on the same server.
+    http_client, _ = _http_clients(settings.resolved_mode() == "json_object")
     return openai.OpenAI(
+        http_client=http_client,
         base_url=settings.base_url,
         api_key=key,
         timeout=settings.request_timeout,

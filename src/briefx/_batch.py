@@ -524,8 +524,19 @@ async def _extract_all(
         errors.close()
         if bar is not None:
             bar.close()
-        if own and hasattr(extractor, "close"):
-            extractor.close()
+        if own:
+            await _close(extractor)
+
+
+async def _close(extractor: object) -> None:
+    # The async HTTP client must be closed inside the loop that opened it.
+    aclose = getattr(extractor, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(extractor, "close", None)
+    if close is not None:
+        close()
 
 
 async def _process(item: BatchItem, extractor: AsyncExtractor) -> tuple[dict[str, Any], bool]:

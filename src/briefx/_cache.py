@@ -8,6 +8,7 @@ degrades to no cache with a warning; it never returns a wrong record.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -34,10 +35,8 @@ class Cache:
             import diskcache
 
             # A short sqlite timeout: a locked cache must degrade to "no cache", not hang.
-            self._store = diskcache.Cache(
-                str(directory / "records"), size_limit=2**30, timeout=1.0
-            )
-        except Exception as exc:  # noqa: BLE001 - any failure here means "no cache"
+            self._store = diskcache.Cache(str(directory / "records"), size_limit=2**30, timeout=1.0)
+        except Exception as exc:
             logger.warning("briefx cache at %s unusable, running without it: %s", directory, exc)
             self._store = None
 
@@ -50,7 +49,7 @@ class Cache:
             return None
         try:
             value = self._store.get(key)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._disable(exc)
             return None
         if value is None:
@@ -67,7 +66,7 @@ class Cache:
             return
         try:
             self._store.set(key, json.dumps(value, ensure_ascii=False))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._disable(exc)
 
     def _disable(self, exc: Exception) -> None:
@@ -77,7 +76,6 @@ class Cache:
 
     def close(self) -> None:
         if self._store is not None:
-            try:
+            # Closing a broken cache is best effort.
+            with contextlib.suppress(Exception):
                 self._store.close()
-            except Exception:  # noqa: BLE001, S110 - closing a broken cache is best effort
-                pass

@@ -64,6 +64,8 @@ class Backend(Protocol):
 
     def close(self) -> None: ...
 
+    async def aclose(self) -> None: ...
+
 
 class Call:
     """Per-article bookkeeping: its id, deadline and usage across calls."""
@@ -168,10 +170,14 @@ class InstructorBackend:
         self._async = instructor.from_openai(self._async_client, mode=mode)
         for inst in (self._sync, self._async):
             inst.on("completion:response", _count_response)
-            inst.on("parse:error", _count_reask)
 
-    def _kwargs(self, messages: Messages, response_model: type[BaseModel], call: Call,
-                context: dict[str, Any]) -> dict[str, Any]:
+    def _kwargs(
+        self,
+        messages: Messages,
+        response_model: type[BaseModel],
+        call: Call,
+        context: dict[str, Any],
+    ) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": self.model,
             "messages": messages,
@@ -198,7 +204,7 @@ class InstructorBackend:
     def complete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.active():
+        with call.active(), _counting_reasks(call):
             try:
                 for attempt in Retrying(**self._retrying(call)):
                     with attempt:
@@ -207,14 +213,14 @@ class InstructorBackend:
                             **self._kwargs(messages, response_model, call, context)
                         )
                         return result
-            except Exception as exc:  # noqa: BLE001 - translated into briefx errors below
+            except Exception as exc:
                 return _recover(exc, response_model, context, call)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def acomplete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.active():
+        with call.active(), _counting_reasks(call):
             try:
                 async for attempt in AsyncRetrying(**self._retrying(call)):
                     with attempt:
@@ -223,12 +229,15 @@ class InstructorBackend:
                             **self._kwargs(messages, response_model, call, context)
                         )
                         return result
-            except Exception as exc:  # noqa: BLE001 - translated into briefx errors below
+            except Exception as exc:
                 return _recover(exc, response_model, context, call)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         self._client.close()
+
+    async def aclose(self) -> None:
+        await self._async_client.close()
 
 
 def _as_json_object(request: httpx.Request) -> httpx.Request:
@@ -279,10 +288,14 @@ def _count_response(response: Any) -> None:
         usage.completion_tokens += int(getattr(raw, "completion_tokens", 0) or 0)
 
 
-def _count_reask(*_: Any, **__: Any) -> None:
-    usage = _current_usage.get()
-    if usage is not None:
-        usage.reasks += 1
+@contextmanager
+def _counting_reasks(call: Call) -> Iterator[None]:
+    """Every answer after the first within one pass was a validation re-ask."""
+    before = call.usage.calls
+    try:
+        yield
+    finally:
+        call.usage.reasks += max(0, call.usage.calls - before - 1)
 
 
 def _count_retry(call: Call, state: RetryCallState) -> None:
@@ -300,14 +313,17 @@ def _recover(exc: Exception, response_model: type[T], context: dict[str, Any], c
         if call.remaining() <= 0:
             raise BudgetExceeded(
                 f"time budget of {call.budget:.0f}s ran out after {type(inner).__name__}",
-                input_id=call.input_id, hint="raise BRIEFX_TIME_BUDGET",
-                attempts=call.usage.calls + call.usage.retries, usage=call.usage,
+                input_id=call.input_id,
+                hint="raise BRIEFX_TIME_BUDGET",
+                attempts=call.usage.calls + call.usage.retries,
+                usage=call.usage,
             ) from inner
         raise BackendError(
             f"model server failed: {type(inner).__name__}: {inner}",
             input_id=call.input_id,
             hint="check BRIEFX_BASE_URL / OPENAI_API_KEY and that the server is up",
-            attempts=call.usage.retries + 1, usage=call.usage,
+            attempts=call.usage.retries + 1,
+            usage=call.usage,
         ) from inner
     if isinstance(exc, InstructorRetryException):
         if isinstance(exc.__cause__, (TypeError, AttributeError)):
@@ -331,7 +347,9 @@ def _lenient(
             f"model output failed validation after {exc.n_attempts} attempts: {err}",
             input_id=call.input_id,
             hint="use a stronger model or raise BRIEFX_MAX_REASKS",
-            attempts=int(exc.n_attempts or 0), last_completion=raw, usage=call.usage,
+            attempts=int(exc.n_attempts or 0),
+            last_completion=raw,
+            usage=call.usage,
         ) from exc
 
 

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -21,6 +22,7 @@ from briefx._prepare import PreparedText, prepare
 from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
 
+_VERSION = "0.1.0"
 _PASSES: tuple[tuple[str, type[PeopleAnswer] | type[FactsAnswer]], ...] = (
     ("people", PeopleAnswer),
     ("facts", FactsAnswer),
@@ -66,21 +68,44 @@ class Extractor:
 
     # -- the pipeline -------------------------------------------------------
 
-    def _prepare(self, source: str | bytes, source_id: str | None, html: bool | None) -> PreparedText:
+    def _prepare(
+        self, source: str | bytes, source_id: str | None, html: bool | None
+    ) -> PreparedText:
         return prepare(
             source, source_id=source_id, html=html, max_chars=self.settings.max_input_chars
         )
 
-    def _key(self, prep: PreparedText, published: str | None) -> str:
+    def _options(self, published: str | None) -> dict[str, Any]:
         s = self.settings
+        return {
+            "model": s.resolved_model(),
+            "backend": s.resolved_backend(),
+            "base_url": s.base_url,
+            "mode": s.resolved_mode(),
+            "prompts": prompt_version(),
+            "schema": SCHEMA_VERSION,
+            "published": published,
+            "temperature": s.temperature,
+            # Rules and assembly change records too: a new release starts a new cache.
+            "briefx": _VERSION,
+        }
+
+    def _raw_key(self, source: str | bytes, published: str | None, html: bool | None) -> str:
+        """A key on the input as given, so a rerun skips even text preparation."""
+        raw = source.decode("utf-8", "surrogateescape") if isinstance(source, bytes) else source
+        return cache_key(raw=raw, html=html, **self._options(published))
+
+    def _key(self, prep: PreparedText, published: str | None) -> str:
         return cache_key(
-            text=prep.text, model=s.resolved_model(), backend=s.resolved_backend(),
-            base_url=s.base_url, mode=s.resolved_mode(), prompts=prompt_version(),
-            schema=SCHEMA_VERSION, published=published, temperature=s.temperature,
-            dateline=prep.dateline, page_date=prep.page_date,
+            text=prep.text,
+            dateline=prep.dateline,
+            page_date=prep.page_date,
+            **self._options(published),
         )
 
-    def _from_cache(self, key: str, source_id: str | None, url: str | None) -> MeetingSummary | None:
+    def _from_cache(
+        self, key: str, source_id: str | None, url: str | None
+    ) -> MeetingSummary | None:
         hit = self._cache.get(key)
         if hit is None:
             return None
@@ -89,14 +114,49 @@ class Extractor:
         record.source.id, record.source.url = source_id, url or record.source.url
         return record
 
-    def _finish(self, key: str, prep: PreparedText, answers: list[Any], call: Call,
-                published: str | None, url: str | None, ctx: dict[str, Any], started: float
-                ) -> MeetingSummary:
-        record = assemble(prep, answers[0], answers[1], published=published, url=url,
-                          warnings=[*prep.warnings, *ctx["warnings"]])
+    def _lookup(
+        self,
+        source: str | bytes,
+        source_id: str | None,
+        published: str | None,
+        url: str | None,
+        html: bool | None,
+    ) -> tuple[MeetingSummary | None, list[str], PreparedText | None]:
+        """A cached record by raw input, else by cleaned text; and the keys to store under."""
+        raw_key = self._raw_key(source, published, html)
+        cached = self._from_cache(raw_key, source_id, url)
+        if cached is not None:
+            return cached, [], None
+        prep = self._prepare(source, source_id, html)
+        key = self._key(prep, published)
+        cached = self._from_cache(key, source_id, url)
+        if cached is not None:
+            self._cache.set(raw_key, cached.model_dump(mode="json"))
+        return cached, [key, raw_key], prep
+
+    def _finish(
+        self,
+        keys: list[str],
+        prep: PreparedText,
+        answers: list[Any],
+        call: Call,
+        published: str | None,
+        url: str | None,
+        ctx: dict[str, Any],
+        started: float,
+    ) -> MeetingSummary:
+        record = assemble(
+            prep,
+            answers[0],
+            answers[1],
+            published=published,
+            url=url,
+            warnings=[*prep.warnings, *ctx["warnings"]],
+        )
         call.usage.seconds = round(time.monotonic() - started, 3)
         record.usage = call.usage
-        self._cache.set(key, record.model_dump(mode="json"))
+        for key in keys:
+            self._cache.set(key, record.model_dump(mode="json"))
         return record
 
     def extract(
@@ -109,21 +169,21 @@ class Extractor:
         html: bool | None = None,
     ) -> MeetingSummary:
         started = time.monotonic()
-        prep = self._prepare(source, source_id, html)
-        key = self._key(prep, published)
-        cached = self._from_cache(key, source_id, url)
-        if cached is not None:
-            return cached
+        cached, keys, prep = self._lookup(source, source_id, published, url, html)
+        if cached is not None or prep is None:
+            return _hit(cached)
         call = Call(source_id, self.settings.time_budget)
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
         try:
             answers = [
-                self._backend.complete(build_messages(name, prep.text), model, context=ctx, call=call)
+                self._backend.complete(
+                    build_messages(name, prep.text), model, context=ctx, call=call
+                )
                 for name, model in _PASSES
             ]
         except BriefxError as exc:
             raise _with_usage(exc, source_id, call) from exc.__cause__
-        return self._finish(key, prep, answers, call, published, url, ctx, started)
+        return self._finish(keys, prep, list(answers), call, published, url, ctx, started)
 
     async def aextract(
         self,
@@ -135,23 +195,30 @@ class Extractor:
         html: bool | None = None,
     ) -> MeetingSummary:
         started = time.monotonic()
-        prep = self._prepare(source, source_id, html)
-        key = self._key(prep, published)
-        cached = self._from_cache(key, source_id, url)
-        if cached is not None:
-            return cached
+        cached, keys, prep = self._lookup(source, source_id, published, url, html)
+        if cached is not None or prep is None:
+            return _hit(cached)
         call = Call(source_id, self.settings.time_budget)
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
         try:
-            answers = [
-                await self._backend.acomplete(
-                    build_messages(name, prep.text), model, context=ctx, call=call
+            # Both passes at once: a hosted model answers in parallel, and a local
+            # server queues them, still reusing the shared prompt prefix.
+            answers = await asyncio.gather(
+                *(
+                    self._backend.acomplete(
+                        build_messages(name, prep.text), model, context=ctx, call=call
+                    )
+                    for name, model in _PASSES
                 )
-                for name, model in _PASSES
-            ]
+            )
         except BriefxError as exc:
             raise _with_usage(exc, source_id, call) from exc.__cause__
-        return self._finish(key, prep, answers, call, published, url, ctx, started)
+        return self._finish(keys, prep, list(answers), call, published, url, ctx, started)
+
+    async def aclose(self) -> None:
+        """Close the async HTTP client inside the loop that used it, then the rest."""
+        await self._backend.aclose()
+        self.close()
 
     def close(self) -> None:
         """Release the HTTP clients and stop a local server this extractor started."""
@@ -166,6 +233,12 @@ class Extractor:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+def _hit(record: MeetingSummary | None) -> MeetingSummary:
+    if record is None:  # pragma: no cover - _lookup returns a record or a prepared text
+        raise AssertionError("cache lookup returned neither a record nor a prepared text")
+    return record
 
 
 def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:

@@ -73,10 +73,12 @@ def _examples_block(article: str) -> str:
         first_line = ex["article"].splitlines()[0][:60]
         if first_line in article:
             continue
+        people = json.dumps(ex["people"], ensure_ascii=False)
+        facts = json.dumps(ex["facts"], ensure_ascii=False)
         blocks.append(
             f"EXAMPLE {i} (not the article to extract):\n{ex['article']}\n"
-            f"EXAMPLE {i} answer for the people task: {json.dumps(ex['people'], ensure_ascii=False)}\n"
-            f"EXAMPLE {i} answer for the facts task: {json.dumps(ex['facts'], ensure_ascii=False)}"
+            f"EXAMPLE {i} answer for the people task: {people}\n"
+            f"EXAMPLE {i} answer for the facts task: {facts}"
         )
     return "\n\n".join(blocks)
 

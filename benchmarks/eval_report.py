@@ -1,0 +1,138 @@
+"""Seed and extra-article quality: briefx vs a bare instructor call, same model, one run.
+
+    python benchmarks/eval_report.py            # replay the recorded cassettes (offline)
+    python benchmarks/eval_report.py --live     # against a running server (BRIEFX_BASE_URL)
+
+Prints per-article and per-field tables for both, the macro-F1 ratio, and what
+preparation saved: characters and prompt tokens per article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+
+import vcr
+
+from briefx import Extractor, MeetingSummary, Settings, prepare
+from briefx._baseline import baseline_extract
+from briefx._errors import BriefxError
+from briefx._eval import evaluate, format_comparison
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLES, GOLD, CASSETTES = ROOT / "examples/articles", ROOT / "examples/gold", ROOT / "cassettes"
+RECORDED_BASE_URL = "http://127.0.0.1:8765/v1"
+
+
+def _settings(live: bool) -> Settings:
+    return Settings(
+        base_url=os.environ.get("BRIEFX_BASE_URL", RECORDED_BASE_URL)
+        if live
+        else RECORDED_BASE_URL,
+        api_key="test-key",
+        mode="json_object",
+        model="qwen2.5-coder-1.5b-instruct-q4_k_m",
+        cache=False,
+        max_retries=0,
+    )
+
+
+@contextmanager
+def _cassette(live: bool, module: str, test: str, name: str) -> Iterator[None]:
+    if live:
+        with nullcontext():
+            yield
+        return
+    path = CASSETTES / module / f"{test}[{name}].yaml"
+    with vcr.use_cassette(str(path), record_mode="none", match_on=["method", "path", "body"]):
+        yield
+
+
+def _run(
+    names: list[str], live: bool, module: str, test: str, fn: Callable[[str, str], MeetingSummary]
+) -> tuple[dict[str, MeetingSummary], dict[str, str]]:
+    records, errors = {}, {}
+    for name in names:
+        text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+        try:
+            with _cassette(live, module, test, name):
+                records[name] = fn(text, name)
+        except BriefxError as exc:
+            errors[name] = type(exc).__name__
+    return records, errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--live", action="store_true", help="call the server instead of cassettes")
+    args = parser.parse_args(argv)
+    names = sorted(p.stem for p in GOLD.glob("*.json") if (ARTICLES / f"{p.stem}.txt").exists())
+    settings = _settings(args.live)
+    cleaned = {n: prepare((ARTICLES / f"{n}.txt").read_text(encoding="utf-8")).text for n in names}
+    with Extractor(settings) as ex:
+        ours, our_err = _run(
+            names,
+            args.live,
+            "test_extract",
+            "test_extract_article",
+            lambda t, n: ex.extract(t, source_id=n),
+        )
+    base, base_err = _run(
+        names,
+        args.live,
+        "test_baseline_cassettes",
+        "test_baseline_article",
+        lambda t, n: baseline_extract(t, settings),
+    )
+    report = evaluate(ours, GOLD, cleaned, label="briefx", errors=our_err)
+    baseline = evaluate(base, GOLD, cleaned, label="baseline", errors=base_err)
+    source = "live server" if args.live else "recorded cassettes"
+    print(f"source: {source}; model: {settings.resolved_model()}\n")
+    print(report.format_table(), "\n")
+    print(baseline.format_table(), "\n")
+    print(format_comparison(report, baseline), "\n")
+    _print_preparation(names, cleaned, ours, base)
+    return 0
+
+
+def _token_counter() -> tuple[Callable[[str], int], str]:
+    """The model's own tokenizer when the GGUF is here, else a 4-chars-per-token estimate."""
+    model = (
+        Path(os.environ.get("BRIEFX_MODEL_PATH", ""))
+        if os.environ.get("BRIEFX_MODEL_PATH")
+        else Path.home() / ".cache/briefx/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    )
+    try:
+        from llama_cpp import Llama
+
+        llm = Llama(model_path=str(model), vocab_only=True, verbose=False)
+        return (lambda text: len(llm.tokenize(text.encode("utf-8"), add_bos=False))), "model"
+    except Exception:
+        return (lambda text: len(text) // 4), "est"
+
+
+def _print_preparation(
+    names: list[str],
+    cleaned: dict[str, str],
+    ours: dict[str, MeetingSummary],
+    base: dict[str, MeetingSummary],
+) -> None:
+    print(
+        f"{'article':<26}{'raw chars':>10}{'clean chars':>12}{'saved':>7}"
+        f"{'baseline tok':>13}{'briefx tok/pass':>16}"
+    )
+    for n in names:
+        raw = len((ARTICLES / f"{n}.txt").read_text(encoding="utf-8"))
+        b = base[n].usage.prompt_tokens if n in base else 0
+        o = ours[n].usage.prompt_tokens // max(1, ours[n].usage.calls) if n in ours else 0
+        print(
+            f"{n:<26}{raw:>10}{len(cleaned[n]):>12}{1 - len(cleaned[n]) / raw:>7.1%}{b:>13}{o:>16}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""The pipeline on the real embedded model, replayed from recorded cassettes.
+
+Re-record with a model server on 127.0.0.1:8765 (see README, "Cassettes"):
+    python -m pytest tests/test_extract.py tests/test_baseline_cassettes.py --record-mode=rewrite
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefx import Extractor, MeetingSummary, Settings, prepare
+from briefx.testing import StubServer
+from conftest import ALL_ARTICLES, ARTICLES, ROOT
+
+
+def _extract(settings: Settings, name: str) -> tuple[MeetingSummary, str]:
+    text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+    with Extractor(settings) as extractor:
+        record = extractor.extract(text, source_id=name)
+    return record, prepare(text, source_id=name).text
+
+
+@pytest.mark.vcr
+@pytest.mark.parametrize("name", ALL_ARTICLES)
+def test_extract_article(name: str, recorded_settings: Settings) -> None:
+    record, cleaned = _extract(recorded_settings, name)
+    MeetingSummary.model_validate(record.model_dump())  # round-trips through validation
+    assert record.usage.calls >= 2 and record.usage.prompt_tokens > 0
+    for span in record.evidence:
+        assert cleaned[span.start : span.end] == span.text, span
+    for quote in record.quotes:
+        assert quote.text in cleaned
+    cited = {e.field for e in record.evidence}
+    for i in range(len(record.participants)):
+        assert f"participants[{i}]" in cited
+    for i in range(len(record.trade_figures)):
+        assert f"trade_figures[{i}]" in cited
+
+
+def _cassette_bodies(name: str) -> list[str]:
+    path = ROOT / "cassettes" / "test_extract" / f"test_extract_article[{name}].yaml"
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        json.loads(i["request"]["body"])["messages"][1]["content"] for i in data["interactions"]
+    ]
+
+
+def test_penza_request_sends_each_repeated_paragraph_once() -> None:
+    for body in _cassette_bodies("penza-belta-doubled"):
+        for opening in ("In particular, the president mentioned", "Trade and economic cooperation"):
+            assert body.count(opening) == 1
+
+
+def test_tokens_sent_fall_with_preparation(seed_texts: dict[str, str]) -> None:
+    raw = len(seed_texts["penza-belta-doubled"])
+    sent = len(_cassette_bodies("penza-belta-doubled")[0])
+    assert sent < raw  # the doubled half never reaches the model
+
+
+@pytest.mark.vcr("test_extract_article[vologda-belta].yaml")
+def test_second_extract_is_a_cache_hit_with_no_request(
+    recorded_settings: Settings, tmp_path: Path, vcr: Any
+) -> None:
+    settings = recorded_settings.model_copy(update={"cache": True})
+    text = (ARTICLES / "vologda-belta.txt").read_text(encoding="utf-8")
+    with Extractor(settings) as extractor:
+        first = extractor.extract(text, source_id="vologda-belta")
+        played = vcr.play_count
+        second = extractor.extract(text, source_id="vologda-belta")
+    assert not first.usage.cache_hit and second.usage.cache_hit
+    assert vcr.play_count == played  # no HTTP request for the second
+    assert second.model_dump(exclude={"usage"}) == first.model_dump(exclude={"usage"})
+
+
+def _answer_with_invented_figure(request: dict[str, Any]) -> dict[str, Any]:
+    """A locally served faulty model: it invents a $9.9 billion figure every time."""
+    schema = json.dumps(request.get("response_format", {}))
+    if "trade_figures" in schema:
+        return {
+            "organizations": [],
+            "agreements": [],
+            "quotes": [],
+            "trade_figures": [
+                {"amount_text": "$9.9 billion", "period": "2024", "flow": "turnover"}
+            ],
+        }
+    return {"is_meeting": True, "participants": [], "summary": "A meeting."}
+
+
+def test_ungrounded_figure_is_reasked_then_dropped_with_warning(tmp_path: Path) -> None:
+    article = (
+        "MINSK, 3 June (BelTA) - Aleksandr Lukashenko met with Governor of Omsk Oblast "
+        "Vitaly Khotsenko. Trade grew last year."
+    )
+    with StubServer(responder=_answer_with_invented_figure) as server:
+        settings = Settings(base_url=server.base_url, api_key="test-key", cache=False, max_reasks=1)
+        with Extractor(settings) as extractor:
+            record = extractor.extract(article, source_id="omsk-invented")
+    assert record.trade_figures == []
+    assert any("9.9 billion" in w for w in record.warnings)
+    assert record.usage.reasks == 1  # re-asked once with the reason, then dropped
+    assert server.requests == 3  # people pass + facts pass + one re-ask
