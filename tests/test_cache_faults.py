@@ -148,11 +148,6 @@ def _bounded(fn: Any) -> tuple[bool, Any]:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in _cache.Cache: diskcache's __init__ retries a locked database for 60 s; "
-    "probe it first (sqlite3.connect(db, timeout=1) + BEGIN IMMEDIATE/ROLLBACK) and pass timeout=1",
-)
 def test_locked_database_degrades_quickly(filled: Path, caplog: pytest.LogCaptureFixture) -> None:
     locker = sqlite3.connect(str(_db(filled)), isolation_level=None, check_same_thread=False)
     locker.execute("BEGIN EXCLUSIVE")

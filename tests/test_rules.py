@@ -284,3 +284,51 @@ def test_region_for_every_example_with_gold(
         got = find_region(text)
         expected = (gold.get("region") or {}).get("iso_code")
         assert (got.iso if got else None) == expected, name
+
+
+# --- quotes, agreements, companies ---------------------------------------------
+
+
+def test_find_quotes_takes_quoted_statements_with_attribution() -> None:
+    from briefx._rules import find_quotes
+
+    text = (
+        "The governor spoke. “We are ready to build a joint assembly plant in the region,” "
+        "said Gleb Nikitin.\n«Мы готовы собирать у вас наши автобусы и грузовики», – сказал он.\n"
+        "A short “aside” is not a quote."
+    )
+    quotes = find_quotes(text)
+    assert [q.text for q in quotes] == [
+        "We are ready to build a joint assembly plant in the region",
+        "Мы готовы собирать у вас наши автобусы и грузовики",
+    ]
+    assert "Gleb Nikitin" in quotes[0].attribution
+    assert all(text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_find_agreements_reads_status_from_the_sentence() -> None:
+    from briefx._rules import find_agreements
+
+    text = (
+        "We signed a roadmap for cooperation for 2025-2027. An agreement on the assembly of "
+        "elevators is to be signed before the end of the year. The sides proposed a memorandum "
+        "on education. Plans are underway to open a service centre."
+    )
+    found = [(a.title, a.status) for a in find_agreements(text)]
+    assert found == [
+        ("roadmap for cooperation for 2025-2027", "signed"),
+        ("agreement on the assembly of elevators", "planned"),
+        ("memorandum on education", "proposed"),
+    ]
+
+
+def test_find_organizations_by_cue_not_by_capital_letter() -> None:
+    from briefx._rules import find_organizations
+
+    text = (
+        "Key enterprises of the sector, including Progress, TTM (Tolyatti Plant), and AviaCorp, "
+        "work there. The BELAVTOMAZ holding and the Tolyatti Machine-Building Plant took part. "
+        "Buses by ‘Volgabus’ run in Minsk. Amkador loaders too."
+    )
+    names = [name for name, _, _ in find_organizations(text, {"Amkador": "Amkodor"})]
+    assert names == ["Progress", "TTM", "AviaCorp", "BELAVTOMAZ", "Volgabus", "Amkodor"]

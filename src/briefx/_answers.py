@@ -8,11 +8,13 @@ in lenient mode (after the re-asks) it is dropped and named in ``warnings``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from briefx._grounding import align, find_verbatim, number_in_text
+from briefx._people import fold, is_org_in_text
 
 
 def _ctx(info: ValidationInfo) -> dict[str, Any]:
@@ -72,13 +74,10 @@ class Trade(BaseModel):
     flow: Literal["turnover", "exports", "imports"] = "turnover"
 
 
-class FactsAnswer(BaseModel):
-    """Pass 2: companies, agreements, quotes and trade amounts."""
+class CompaniesAnswer(BaseModel):
+    """Pass 2: companies, plants and holdings."""
 
     organizations: list[str] = Field(default_factory=list, max_length=15)
-    agreements: list[Agreement] = Field(default_factory=list, max_length=5)
-    quotes: list[Quote] = Field(default_factory=list, max_length=3)
-    trade_figures: list[Trade] = Field(default_factory=list, max_length=8)
 
     @field_validator("organizations")
     @classmethod
@@ -86,9 +85,17 @@ class FactsAnswer(BaseModel):
         text = _ctx(info).get("text")
         if not text:
             return names
-        keep = [n for n in names if n.strip() and align(n.strip(" \"'«»“”‘’"), text)]
+        keep = [n for n in names if n.strip() and is_org_in_text(n.strip(" \"'«»“”‘’"), text)]
         _reject(info, "organizations", [n for n in names if n not in keep])
         return keep
+
+
+class FactsAnswer(BaseModel):
+    """Pass 3: agreements, quotes and trade amounts."""
+
+    agreements: list[Agreement] = Field(default_factory=list, max_length=5)
+    quotes: list[Quote] = Field(default_factory=list, max_length=3)
+    trade_figures: list[Trade] = Field(default_factory=list, max_length=8)
 
     @field_validator("quotes")
     @classmethod
@@ -133,4 +140,12 @@ def _name_in(name: str, text: str) -> bool:
     if not name:
         return False
     surname = name.split()[-1]
-    return len(surname) > 1 and align(surname, text, threshold=90.0) is not None
+    if len(surname) < 2:
+        return False
+    # Folding transliterates, so a Latin name is found in a Russian article.
+    return align(surname, text, threshold=90.0) is not None or fold(surname) in _folded(text)
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return fold(text)

@@ -518,7 +518,7 @@ async def _extract_all(
             _tick(bar, summary)
 
     try:
-        await asyncio.gather(*(worker() for _ in range(min(settings.concurrency, len(todo)))))
+        await asyncio.gather(*(worker() for _ in range(min(settings.workers(), len(todo)))))
     finally:
         records.close()
         errors.close()

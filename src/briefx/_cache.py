@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ class Cache:
         if directory is None:
             return
         try:
+            _check_not_locked(directory / "records" / "cache.db")
             import diskcache
 
             # A short sqlite timeout: a locked cache must degrade to "no cache", not hang.
@@ -79,3 +81,15 @@ class Cache:
             # Closing a broken cache is best effort.
             with contextlib.suppress(Exception):
                 self._store.close()
+
+
+def _check_not_locked(db: Path) -> None:
+    """diskcache retries a locked database for 60 s at start-up; find out in one."""
+    if not db.exists():
+        return
+    conn = sqlite3.connect(str(db), timeout=1.0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()

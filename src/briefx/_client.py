@@ -24,7 +24,7 @@ from typing import Any, Protocol, TypeVar
 import httpx
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -325,6 +325,16 @@ def _recover(exc: Exception, response_model: type[T], context: dict[str, Any], c
             attempts=call.usage.retries + 1,
             usage=call.usage,
         ) from inner
+    if isinstance(inner, IncompleteOutputException) or isinstance(
+        exc.__cause__, IncompleteOutputException
+    ):
+        raise ModelOutputError(
+            "the model's answer was cut off at max_tokens",
+            input_id=call.input_id,
+            hint="raise BRIEFX_MAX_TOKENS",
+            attempts=call.usage.calls,
+            usage=call.usage,
+        ) from exc
     if isinstance(exc, InstructorRetryException):
         if isinstance(exc.__cause__, (TypeError, AttributeError)):
             raise exc.__cause__  # a programming error, not the model's output

@@ -7,12 +7,14 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import threading
 import time
 from typing import Any
 
 import openai
 
-from briefx._answers import FactsAnswer, PeopleAnswer
+from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._assemble import assemble
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
@@ -23,8 +25,9 @@ from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
 
 _VERSION = "0.1.0"
-_PASSES: tuple[tuple[str, type[PeopleAnswer] | type[FactsAnswer]], ...] = (
+_PASSES: tuple[tuple[str, type[PeopleAnswer | CompaniesAnswer | FactsAnswer]], ...] = (
     ("people", PeopleAnswer),
+    ("companies", CompaniesAnswer),
     ("facts", FactsAnswer),
 )
 
@@ -48,8 +51,18 @@ class Extractor:
     ) -> None:
         self.settings = settings or Settings()
         self._server: Any = None
-        self._backend = backend or self._make_backend(client, async_client)
+        self._clients = (client, async_client)
+        self._backend_instance = backend
+        self._lock = threading.Lock()
         self._cache = Cache(self.settings.cache_dir if self.settings.cache else None)
+
+    @property
+    def _backend(self) -> Backend:
+        """Made on first use, so answers from the cache never start a local server."""
+        with self._lock:
+            if self._backend_instance is None:
+                self._backend_instance = self._make_backend(*self._clients)
+            return self._backend_instance
 
     def _make_backend(
         self, client: openai.OpenAI | None, async_client: openai.AsyncOpenAI | None
@@ -92,8 +105,10 @@ class Extractor:
 
     def _raw_key(self, source: str | bytes, published: str | None, html: bool | None) -> str:
         """A key on the input as given, so a rerun skips even text preparation."""
-        raw = source.decode("utf-8", "surrogateescape") if isinstance(source, bytes) else source
-        return cache_key(raw=raw, html=html, **self._options(published))
+        data = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+        return cache_key(
+            raw=hashlib.sha256(data).hexdigest(), html=html, **self._options(published)
+        )
 
     def _key(self, prep: PreparedText, published: str | None) -> str:
         return cache_key(
@@ -149,6 +164,7 @@ class Extractor:
             prep,
             answers[0],
             answers[1],
+            answers[2],
             published=published,
             url=url,
             warnings=[*prep.warnings, *ctx["warnings"]],
@@ -217,12 +233,14 @@ class Extractor:
 
     async def aclose(self) -> None:
         """Close the async HTTP client inside the loop that used it, then the rest."""
-        await self._backend.aclose()
+        if self._backend_instance is not None:
+            await self._backend_instance.aclose()
         self.close()
 
     def close(self) -> None:
         """Release the HTTP clients and stop a local server this extractor started."""
-        self._backend.close()
+        if self._backend_instance is not None:
+            self._backend_instance.close()
         self._cache.close()
         if self._server is not None:
             self._server.close()

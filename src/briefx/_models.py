@@ -139,9 +139,11 @@ class Evidence(_Record):
     """A span of the cleaned article that supports one field value."""
 
     field: str = Field(description="Which value, e.g. 'participants[0]' or 'meeting_date'")
-    start: int = Field(ge=0)
+    start: int = Field(ge=0, description="Offset into the cleaned article")
     end: int = Field(ge=0)
     text: str
+    source_start: int | None = Field(None, description="The same span in the input as given")
+    source_end: int | None = None
 
 
 class Usage(_Record):

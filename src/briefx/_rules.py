@@ -437,3 +437,148 @@ def find_region(text: str) -> FoundRegion | None:
     iso = max(score, key=lambda code: (score[code], -best_mention[code][1].start))
     chosen = best_mention[iso][1]
     return FoundRegion(chosen.name, chosen.iso, (chosen.start, chosen.end))
+
+
+# --- quotes, agreements, companies ---------------------------------------------
+# The small model copies these from its examples or skips them; the article's
+# own punctuation and wording find them more reliably, and every hit is a span.
+
+
+class FoundQuote(NamedTuple):
+    text: str  # the words inside the quotation marks, verbatim
+    start: int
+    end: int
+    attribution: str  # the text right after the quote, where "he said" / "said X" sits
+
+
+_QUOTED = re.compile(r"“([^”\n]{40,}?)”|«([^»\n]{40,}?)»|\"([^\"\n]{40,}?)\"")
+_TRAILING = re.compile(r"[\s,;:]+$")
+
+
+def find_quotes(text: str, *, limit: int = 3) -> list[FoundQuote]:
+    """Statements in quotation marks, first ones first, with their attribution text."""
+    found: list[FoundQuote] = []
+    for m in _QUOTED.finditer(text):
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        start, end = m.start(group), m.end(group)
+        body = m.group(group)
+        end -= len(body) - len(_TRAILING.sub("", body))
+        if end - start < 40:
+            continue
+        line_end = text.find("\n", m.end())
+        after = text[m.end() : line_end if line_end >= 0 else len(text)]
+        found.append(FoundQuote(text[start:end], start, end, after[:120]))
+        if len(found) == limit:
+            break
+    return found
+
+
+class FoundAgreement(NamedTuple):
+    title: str
+    status: str  # signed | planned | proposed
+    start: int  # the sentence
+    end: int
+
+
+_DOC = (
+    r"(?:agreement|programme|program|roadmap|road map|memorandum|contract|treaty|accord|"
+    r"plan of action|action plan|соглашение|программ\w*|дорожн\w+ карт\w*|меморандум\w*|договор\w*)"
+)
+DOCUMENT = re.compile(rf"\b{_DOC}(?:s\b)?", re.I)
+_DOC_PHRASE = re.compile(
+    rf"(?P<pre>(?:[\w-]+\s+){{0,5}}?)(?P<doc>{_DOC})"
+    rf"(?P<post>(?:\s+(?:on|of|for|between|about|о|об|по|между|на)\s+[^,.;:!?]+?)?)"
+    r"(?=\s+(?:has|have|had|was|were|is|are|will|to be|would|should|could|may|signed"
+    r"|был\w*|будет)\b|[,.;:!?]|$)",
+    re.I,
+)
+_PRE_STOP = frozenset(
+    (
+        "a an the this that these those we they he she it our their his her its which "
+        "who has have had was were is are be been signed sign to and or with new also already"
+    ).split()
+)
+_FUTURE_SIGN = re.compile(
+    r"\b(to be (signed|concluded)|will (be )?(sign|conclud)\w*|plan\w* to sign|expected to sign"
+    r"|be signed|будет подписан\w*|планиру\w*|подпишут)",
+    re.I,
+)
+_PAST_SIGN = re.compile(r"\b(signed|inked|concluded|подписал\w*|подписан\w*|заключил\w*)", re.I)
+_PROPOSE = re.compile(r"\b(propos\w*|suggest\w*|offer\w*|предлож\w*|предлага\w*)", re.I)
+
+
+def sentence_status(sentence: str) -> str | None:
+    """What a sentence says of a document: planned, signed, proposed, or nothing."""
+    if _FUTURE_SIGN.search(sentence):
+        return "planned"
+    if _PAST_SIGN.search(sentence):
+        return "signed"
+    if _PROPOSE.search(sentence):
+        return "proposed"
+    return None
+
+
+def find_agreements(text: str) -> list[FoundAgreement]:
+    """Documents a sentence says were signed, are to be signed or are proposed."""
+    found: list[FoundAgreement] = []
+    for s, e in split_sentences(text):
+        sentence = text[s:e]
+        status = sentence_status(sentence)
+        if status is None:
+            continue
+        for m in _DOC_PHRASE.finditer(sentence):
+            title = _agreement_title(m)
+            if title and not any(f.title.casefold() == title.casefold() for f in found):
+                found.append(FoundAgreement(title, status, s, e))
+    return found
+
+
+def _agreement_title(m: re.Match[str]) -> str:
+    words = m.group("pre").split()
+    while words and words[0].casefold() in _PRE_STOP:
+        words.pop(0)
+    if any(w.casefold() in _PRE_STOP for w in words):
+        words = words[max(i for i, w in enumerate(words) if w.casefold() in _PRE_STOP) + 1 :]
+    return " ".join([*words, m.group("doc"), *m.group("post").split()]).strip()
+
+
+_LIST_CUE = re.compile(
+    r"\b(?:enterprises|companies|plants|factories|manufacturers|producers|holdings|firms|brands)"
+    r"[^.;:]{0,50}?\W{0,3}(?:such as|including|like)\s+",
+)
+_LIST_ITEM = re.compile(
+    r"([A-ZА-Я][\w-]*(?:\s[A-Z][\w-]*)?)(?:\s\([^)]*\))?(,\s*(?:and\s+)?|\s+and\s+)?"
+)
+# "BELAVTOMAZ holding", "GRAZ factory", "MotoVelo Plant": a name with inner capitals.
+_GENERIC_SUFFIX = re.compile(
+    r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*)\s+(?:holding|Holding|plant|Plant|factory|Factory|"
+    r"enterprise|company|Company|works|Works)\b"
+)
+_QUOTED_NAME = re.compile(
+    r"\b(?:by|from|with|and|company|plant|enterprise|holding)\s+"
+    r"[‘'\"“«]([A-Z][\w-]*(?:\s[A-Z][\w-]*)?)[’'\"”»]"
+)
+
+
+def find_organizations(text: str, known: dict[str, str]) -> list[tuple[str, int, int]]:
+    """Company names by cue: a known name, a "such as" list, "X holding", a quoted brand."""
+    hits: list[tuple[str, int, int]] = []
+    for variant, canon in known.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", text):
+            hits.append((canon, m.start(), m.end()))
+    for cue in _LIST_CUE.finditer(text):
+        hits.extend(_list_items(text, cue.end()))
+    for pattern in (_GENERIC_SUFFIX, _QUOTED_NAME):
+        hits.extend((m.group(1), m.start(1), m.end(1)) for m in pattern.finditer(text))
+    return sorted(hits, key=lambda h: h[1])
+
+
+def _list_items(text: str, pos: int) -> list[tuple[str, int, int]]:
+    """ "Progress, TTM (Tolyatti ...), and AviaCorp": items while a comma or "and" follows."""
+    items = []
+    while m := _LIST_ITEM.match(text, pos):
+        items.append((m.group(1), m.start(1), m.end(1)))
+        if not m.group(2):
+            break
+        pos = m.end()
+    return items

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
         backend = self.resolved_backend()
         return DEFAULT_OPENAI_MODEL if backend == "openai" else DEFAULT_LOCAL_MODEL
 
+    def workers(self) -> int:
+        """Articles in flight at once: one for the embedded server, which answers one at a time."""
+        return 1 if self.resolved_backend() == "local" else self.concurrency
+
     def resolved_mode(self) -> Literal["json_schema", "json_object", "tools"]:
         if self.mode != "auto":
             return self.mode
