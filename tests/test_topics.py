@@ -149,3 +149,13 @@ def test_all_example_articles(articles_dir: Path, gold_dir: Path) -> None:
             scores[gold_path.stem] = _seed_f1(article.read_text(encoding="utf-8"), gold)
     assert len(scores) >= 5
     assert sum(scores.values()) / len(scores) >= 0.85, scores
+
+
+def test_road_maintenance_is_not_after_sales_service() -> None:
+    text = (
+        "We would like to see more of it, and not only in the forest but also in road maintenance."
+    )
+    assert "service_maintenance" not in [h.code for h in find_topics(text)]
+    assert "service_maintenance" in [
+        h.code for h in find_topics("They agreed on maintenance of the buses.")
+    ]

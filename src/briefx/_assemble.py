@@ -278,7 +278,8 @@ def _quotes(b: _Builder, facts: FactsAnswer, people: list[Participant]) -> list[
     """Statements in quotation marks: the text's own first, the model's to fill up to three."""
     out: list[Quote] = []
     for found in find_quotes(b.text):
-        speaker = _speaker(found.attribution, people)
+        # "..., said X" after the quote names its speaker; else "X said:" before it.
+        speaker = _speaker(found.attribution, people) or _speaker(found.lead[-60:], people)
         _add_quote(b, out, Quote(speaker=speaker, text=found.text), found.start)
     for quote in facts.quotes:
         start = b.text.find(quote.text)

@@ -299,9 +299,36 @@ def _region_name(region: str) -> str:
     return _region_fallback(region)
 
 
+_RU_TITLES = {
+    "президент": "President",
+    "губернатор": "Governor",
+    "премьер-министр": "Prime Minister",
+    "глава": "Head",
+    "министр": "Minister",
+    "заместитель премьер-министра": "Deputy Prime Minister",
+}
+_RU_TITLE = re.compile(rf"({'|'.join(sorted(_RU_TITLES, key=len, reverse=True))})\s+(.+)", re.I)
+
+
+def _russian_position(pos: str) -> str | None:
+    """'Губернатор Нижегородской области' -> 'Governor of Nizhny Novgorod Oblast'."""
+    m = _RU_TITLE.fullmatch(pos)
+    if not m:
+        return None
+    title, rest = _RU_TITLES[m.group(1).lower()], m.group(2)
+    if re.search(r"Беларус|Белорус", rest, re.I):
+        return f"{title} of Belarus"
+    if re.search(r"Росси", rest, re.I):
+        return f"{title} of Russia"
+    return f"{title} of {_region_name(rest)}"
+
+
 def normalise_position(position: str) -> str:
     """'Russia's Penza Oblast Governor' -> 'Governor of Penza Oblast', and similar."""
     pos = re.sub(r"\s+", " ", position.replace("’", "'")).strip(" ,.")
+    russian = _russian_position(pos)
+    if russian:
+        return russian
     pos = re.sub(r",\s*(?:Russia|Belarus)$", "", pos)
     m = re.fullmatch(rf"(?:{_POSSESSIVE}\s+)?(.+?)\s+(Governor|Mayor)", pos)
     if m and re.search(r"\b(?:Oblast|Region|Krai|Territory)\b", m.group(1)):

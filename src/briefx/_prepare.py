@@ -140,6 +140,8 @@ _SECTION = _words(
     "Belarus", "Region", "Президент", "Правительство", "Политика",
     "Экономика", "Общество", "Регионы", "Происшествия", "Спорт", "Культура", "В мире",
 )  # fmt: skip
+_HM = r"\d{1,2}:\d{2}"
+_STAMPED = _words("Published", "Updated", "Posted", "Опубликовано", "Обновлено")
 _NUMERIC_DMY = r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
 # The owner in "© BelTA, 1999-2025." or "© 2025 Minsk Regional News. All rights reserved."
 _YEARS = r"\d{4}(?:\s*[-–]\s*\d{4})?"
@@ -161,6 +163,7 @@ RULES: tuple[Rule, ...] = (
         rank=0,
     ),
     Rule("ticker", _rx(_TICKER)),
+    Rule("ticker", _rx(rf"{_TICKER}(?:\s*[|/·•,]\s*{_TICKER})+")),  # "EUR 3.52 | USD 3.01"
     Rule("timestamp", _rx(rf"{_DMY}(?:,|\s)\s*\d{{1,2}}:\d{{2}}"), rank=0),
     Rule("timestamp", _rx(rf"\d{{1,2}}:\d{{2}},?\s+{_DMY}"), rank=0),
     Rule(
@@ -168,12 +171,16 @@ RULES: tuple[Rule, ...] = (
         _rx(rf"{_NUMERIC_DMY}(?:,|\s)\s*\d{{1,2}}:\d{{2}}"),
         rank=0,
     ),
+    Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_NUMERIC_DMY}(?:,?\s+{_HM})?"), rank=0),
+    Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_DMY}(?:,?\s+{_HM})?"), rank=0),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_DMY}"), rank=1),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_NUMERIC_DMY}"), rank=1),
     Rule("navigation", _rx(rf"(?:{_MENU})\s*:?")),
     Rule("navigation", _rx(rf"{_LANG}(?:\s*[|/]?\s*{_LANG})+")),
     # "News | Economy | Society": three or more short items of words, no figures
     Rule("navigation", _rx(r"[^\W\d_][^|•·\d]{0,30}(?:[|•·][^|•·\d]{1,30}){2,}")),
+    # Breadcrumbs "Главная / Экономика / Новости": spaced separators, no figures
+    Rule("navigation", _rx(r"[^\W\d_][^/»>\d]{0,30}(?:\s[/»>]\s[^/»>\d]{1,30}){2,}")),
     Rule("social", _rx(rf"(?:{_FOLLOW})\s*:?")),
     Rule("social", _rx(rf"(?:{_SOCIAL})")),
     Rule("related-headlines", _rx(rf"(?:{_RELATED})\s*:?"), starts_related=True),
@@ -187,9 +194,14 @@ RULES: tuple[Rule, ...] = (
 )  # fmt: skip
 
 _DATELINE_RANK = 1
+# "MINSK, 1 April (BelTA)", "MINSK, October 16. /TASS/.", "Уфа, 9 апреля 2025 года.",
+# "TYUMEN, 2 September – ..."
 _DATELINE = re.compile(
-    r"^(?P<dateline>[A-ZА-ЯЁ][\w’'.\- ]{1,40}?,\s+(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]{3,10})"
-    r"(?:\s+(?P<y>\d{4}))?\s*\((?P<outlet>[^()\n]{2,40})\))"
+    r"^(?P<dateline>[A-ZА-ЯЁ][\w’'.\- ]{1,40}?,\s+"
+    r"(?:(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]{3,10})|(?P<mon2>[A-Z][a-z]{2,9})\.?\s+(?P<d2>\d{1,2}))"
+    r"(?:,?\s+(?P<y>\d{4}))?(?:\s+года)?"
+    r"(?:\s*\((?P<outlet>[^()\n]{2,40})\)|\.\s*/(?P<outlet2>[^/\n]{2,40})/\.?|\.(?=\s)"
+    r"|(?=\s+[–—-]\s)))"
 )
 _MONTH_KEYS = (
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
@@ -602,7 +614,8 @@ def _title(paras: Sequence[_Para]) -> str | None:
 
 
 def _dateline(paras: Sequence[_Para]) -> re.Match[str] | None:
-    for para in paras[:3]:
+    # Headline, standfirst and a "Published ..." line may come first.
+    for para in paras[:5]:
         m = _DATELINE.match(para.text)
         if m:
             return m
@@ -612,8 +625,9 @@ def _dateline(paras: Sequence[_Para]) -> re.Match[str] | None:
 def _outlet(facts: _Facts, dateline: re.Match[str] | None) -> str | None:
     """A distributor header names the outlet best, then the dateline, then the ©-line."""
     found = list(facts.outlets)
-    if dateline is not None:
-        found.append((_DATELINE_RANK, -1, dateline["outlet"].strip()))
+    name = dateline and (dateline["outlet"] or dateline["outlet2"])
+    if name:
+        found.append((_DATELINE_RANK, -1, name.strip()))
     return min(found)[2] if found else None
 
 
@@ -704,7 +718,9 @@ def _result(
     dates = sorted(facts.dates)
     page_date = dates[0][2] if dates else meta_date
     if page_date is None and dateline is not None and dateline["y"]:
-        page_date = _iso_date(dateline.groupdict())
+        groups = dateline.groupdict()
+        groups.update(d=groups["d"] or groups["d2"], mon=groups["mon"] or groups["mon2"])
+        page_date = _iso_date(groups)
     warnings = _alarm(original, paras, removed)
     for warning in warnings:
         logger.warning("%s: %s", _name(source_id), warning)

@@ -301,7 +301,11 @@ _BY_CITIES = {
     "grodno": "Grodno", "гродн": "Grodno", "mogilev": "Mogilev", "могил": "Mogilev",
     "orsha": "Orsha", "орш": "Orsha",
 }  # fmt: skip
-_DATELINE = re.compile(r"^\W*(?P<city>[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}),\s+\d{1,2}\s+\w+", re.M)
+_DATELINE = re.compile(
+    r"^\W*(?P<city>[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,}|[A-ZА-ЯЁ][a-zа-яё-]{2,20}),\s+"
+    r"(?:\d{1,2}\s+[^\W\d_]{3,10}|[A-Z][a-z]{2,9}\.?\s+\d{1,2}\b)",
+    re.M,
+)
 _PLACE = r"(?P<place>[A-ZА-ЯЁ][\w-]+(?:\s+[A-Z][\w-]+)?)"
 _ARRIVAL = re.compile(
     r"\b(?i:arrived|arrives|arriving|talks|meeting|met|negotiations|held|прибыл\w*|"
@@ -377,7 +381,9 @@ def _from_dateline(text: str, dateline: str | None) -> FoundLocation | None:
         city = transliterate(raw).title()
     at = text.find(raw)
     span = (at, at + len(raw)) if at >= 0 else None
-    return FoundLocation(city or transliterate(raw).title(), country, span)
+    if not city or re.search(r"[\u0400-\u04FF]", city):  # English names, also for "Уфа"
+        city = transliterate(raw).title()
+    return FoundLocation(city, country, span)
 
 
 # --- region --------------------------------------------------------------------
@@ -449,6 +455,7 @@ class FoundQuote(NamedTuple):
     start: int
     end: int
     attribution: str  # the text right after the quote, where "he said" / "said X" sits
+    lead: str  # the text before it in its paragraph: "Minnikhanov said frankly:"
 
 
 _QUOTED = re.compile(r"“([^”\n]{40,}?)”|«([^»\n]{40,}?)»|\"([^\"\n]{40,}?)\"")
@@ -467,7 +474,8 @@ def find_quotes(text: str, *, limit: int = 3) -> list[FoundQuote]:
             continue
         line_end = text.find("\n", m.end())
         after = text[m.end() : line_end if line_end >= 0 else len(text)]
-        found.append(FoundQuote(text[start:end], start, end, after[:120]))
+        lead = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        found.append(FoundQuote(text[start:end], start, end, after[:120], lead[-120:]))
         if len(found) == limit:
             break
     return found

@@ -85,7 +85,8 @@ LEXICON: dict[str, tuple[tuple[str, int], ...]] = {
     ),
     "service_maintenance": (
         (r"service\s+(?:cent(?:er|re)s?|hubs?|support|maintenance|network|stations?)", STRONG),
-        (r"after-sales|servicing|maintenance", STRONG),
+        # "road maintenance" is upkeep of roads, not after-sales service
+        (r"after-sales|servicing|(?<!road\s)maintenance", STRONG),
         (r"repair(?:s|ing)?", WEAK),
         (r"сервис\w*|(?:техническ\w*\s+)?обслуживан\w*", STRONG),
         (r"ремонт\w*", WEAK),
