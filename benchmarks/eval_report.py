@@ -18,7 +18,7 @@ from pathlib import Path
 
 import vcr
 
-from briefx import Extractor, MeetingSummary, Settings, prepare
+from briefx import Extractor, MeetingSummary, Settings, Usage, prepare
 from briefx._baseline import baseline_extract
 from briefx._errors import BriefxError
 from briefx._eval import evaluate, format_comparison
@@ -62,7 +62,12 @@ def _run(
             with _cassette(live, module, test, name):
                 records[name] = fn(text, name)
         except BriefxError as exc:
+            # A failed article scores as an empty record, and its cost still counts.
             errors[name] = type(exc).__name__
+            records[name] = MeetingSummary(is_meeting=False)
+            usage = getattr(exc, "usage", None)
+            if isinstance(usage, Usage):
+                records[name].usage = usage
     return records, errors
 
 
@@ -121,17 +126,18 @@ def _print_preparation(
     ours: dict[str, MeetingSummary],
     base: dict[str, MeetingSummary],
 ) -> None:
+    count, how = _token_counter()
+    print(f"article tokens before/after preparation (tokenizer: {how}); prompt tokens per run")
     print(
-        f"{'article':<26}{'raw chars':>10}{'clean chars':>12}{'saved':>7}"
-        f"{'baseline tok':>13}{'briefx tok/pass':>16}"
+        f"{'article':<24}{'raw tok':>9}{'clean tok':>10}{'saved':>7}"
+        f"{'baseline prompt':>16}{'briefx prompt':>14}{'briefx calls':>13}"
     )
     for n in names:
-        raw = len((ARTICLES / f"{n}.txt").read_text(encoding="utf-8"))
+        raw = count((ARTICLES / f"{n}.txt").read_text(encoding="utf-8"))
+        clean = count(cleaned[n])
         b = base[n].usage.prompt_tokens if n in base else 0
-        o = ours[n].usage.prompt_tokens // max(1, ours[n].usage.calls) if n in ours else 0
-        print(
-            f"{n:<26}{raw:>10}{len(cleaned[n]):>12}{1 - len(cleaned[n]) / raw:>7.1%}{b:>13}{o:>16}"
-        )
+        o, c = (ours[n].usage.prompt_tokens, ours[n].usage.calls) if n in ours else (0, 0)
+        print(f"{n:<24}{raw:>9}{clean:>10}{1 - clean / raw:>7.1%}{b:>16}{o:>14}{c:>13}")
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def test_agreement_status_comes_from_the_sentence() -> None:
             {
                 "title": "elevator assembly agreement",
                 "status": "signed",
-                "evidence": "An agreement on elevator assembly is to be signed before the end of the year",
+                "evidence": (
+                    "An agreement on elevator assembly is to be signed before the end of the year"
+                ),
             },
         ]
     )

@@ -332,3 +332,27 @@ def test_find_organizations_by_cue_not_by_capital_letter() -> None:
     )
     names = [name for name, _, _ in find_organizations(text, {"Amkador": "Amkodor"})]
     assert names == ["Progress", "TTM", "AviaCorp", "BELAVTOMAZ", "Volgabus", "Amkodor"]
+
+
+def test_find_organizations_in_russian_guillemets_after_a_company_word() -> None:
+    from briefx._rules import find_organizations
+
+    text = (
+        "Компания «Башнефть» поставляет нефтепродукты. Работают комбайны «Гомсельмаш». «Слово» нет."
+    )
+    assert [n for n, _, _ in find_organizations(text, {})] == ["Башнефть", "Гомсельмаш"]
+
+
+def test_find_people_takes_titled_names_only() -> None:
+    from briefx._rules import find_people
+
+    text = (
+        "TYUMEN, 2 September – Belarus' Deputy Prime Minister Viktor Karankevich held talks with "
+        "Tyumen Oblast Governor Aleksandr Moor. On July 21 the plant opened. "
+        "Viktor Karanchevich, Deputy Prime Minister of Belarus: “We propose it.”"
+    )
+    assert [(p.name, p.position) for p in find_people(text)] == [
+        ("Viktor Karankevich", "Deputy Prime Minister"),
+        ("Aleksandr Moor", "Tyumen Oblast Governor"),
+        ("Viktor Karanchevich", "Deputy Prime Minister of Belarus"),
+    ]

@@ -53,6 +53,7 @@ from briefx._rules import (
     find_agreements,
     find_location,
     find_organizations,
+    find_people,
     find_quotes,
     find_region,
     find_trade_figures,
@@ -151,22 +152,39 @@ def assemble(
 
 
 def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
+    """The model's people, then titled names it missed; each must be shown present."""
+    candidates = [(p.name, p.position, p.country) for p in people.participants]
+    candidates += [(p.name, p.position, "") for p in find_people(b.text)]
     out: list[Participant] = []
-    for person in people.participants:
-        if any(same_person(person.name, p.name) for p in out):
+    for raw_name, raw_position, raw_country in candidates:
+        name = _article_spelling(_latin(_nominative(raw_name, b.text)), b.text)
+        if any(same_person(name, p.name) for p in out):
             continue
-        found = presence_evidence(person.name, b.text)
+        found = presence_evidence(name, b.text)
         if found is None:
-            b.warnings.append(f"dropped participant {person.name!r}: mentioned, not shown present")
+            b.warnings.append(f"dropped participant {name!r}: mentioned, not shown present")
             continue
-        position = normalise_position(person.position) if person.position else None
-        country = participant_country(position, person.name, b.text) or country_alpha2(
-            person.country or ""
-        )
+        position = normalise_position(raw_position) if raw_position else None
+        country = participant_country(position, name, b.text) or country_alpha2(raw_country)
         b.cite(f"participants[{len(out)}]", found[0], found[1])
-        name = _article_spelling(_latin(person.name), b.text)
         out.append(Participant(name=name, position=position, country=country))
     return out
+
+
+def _nominative(name: str, text: str) -> str:
+    """ "Турчиным" -> "Турчин": the shortest form of each word that the article uses.
+
+    Russian inflects names ("с премьер-министром Александром Турчиным"); the
+    shortest form sharing the word's stem is almost always the nominative.
+    """
+    if not _CYRILLIC.search(name):
+        return name
+    words = []
+    for word in name.split():
+        stem = word[: max(3, len(word) - 3)]
+        forms = re.findall(rf"\b{re.escape(stem)}\w*", text)
+        words.append(min(forms, key=len) if forms else word)
+    return " ".join(words)
 
 
 def _location(b: _Builder, prep: PreparedText) -> Location | None:

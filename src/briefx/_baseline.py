@@ -15,9 +15,10 @@ from typing import Any
 import instructor
 import openai
 from instructor.core import InstructorError, InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException
 from pydantic import BaseModel, ValidationError
 
-from briefx._client import _http_clients
+from briefx._client import _completion_text, _http_clients
 from briefx._errors import BackendError, ConfigError, ModelOutputError
 from briefx._models import (
     Agreement,
@@ -123,6 +124,14 @@ def baseline_extract(
             attempts=exc.n_attempts,
             last_completion=str(exc.last_completion)[:2000],
             usage=_usage(exc.total_usage),
+        ) from exc
+    except IncompleteOutputException as exc:  # the bare call ran into max_tokens
+        raise ModelOutputError(
+            "baseline answer was cut off at max_tokens",
+            hint="none needed; the baseline makes one bare attempt by design",
+            attempts=1,
+            last_completion=_completion_text(exc.last_completion),
+            usage=_usage(getattr(exc.last_completion, "usage", None)),
         ) from exc
     except (InstructorError, openai.APIError) as exc:
         raise _backend_error(exc) from exc

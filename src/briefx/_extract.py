@@ -10,6 +10,7 @@ import asyncio
 import hashlib
 import threading
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import openai
@@ -30,6 +31,20 @@ _PASSES: tuple[tuple[str, type[PeopleAnswer | CompaniesAnswer | FactsAnswer]], .
     ("companies", CompaniesAnswer),
     ("facts", FactsAnswer),
 )
+
+
+@dataclass
+class _Job:
+    """One article between preparation and assembly."""
+
+    keys: list[str]
+    prep: PreparedText
+    call: Call
+    ctx: dict[str, Any]
+    started: float
+
+    def messages(self, pass_name: str) -> list[dict[str, str]]:
+        return build_messages(pass_name, self.prep.text)
 
 
 class Extractor:
@@ -175,6 +190,30 @@ class Extractor:
             self._cache.set(key, record.model_dump(mode="json"))
         return record
 
+    def _begin(
+        self,
+        source: str | bytes,
+        source_id: str | None,
+        published: str | None,
+        url: str | None,
+        html: bool | None,
+    ) -> MeetingSummary | _Job:
+        """A cached record, or the prepared job the model passes will work on."""
+        started = time.monotonic()
+        cached, keys, prep = self._lookup(source, source_id, published, url, html)
+        if cached is not None or prep is None:
+            return _hit(cached)
+        call = Call(source_id, self.settings.time_budget)
+        ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
+        return _Job(keys, prep, call, ctx, started)
+
+    def _end(
+        self, job: _Job, answers: list[Any], published: str | None, url: str | None
+    ) -> MeetingSummary:
+        return self._finish(
+            job.keys, job.prep, answers, job.call, published, url, job.ctx, job.started
+        )
+
     def extract(
         self,
         source: str | bytes,
@@ -184,22 +223,17 @@ class Extractor:
         url: str | None = None,
         html: bool | None = None,
     ) -> MeetingSummary:
-        started = time.monotonic()
-        cached, keys, prep = self._lookup(source, source_id, published, url, html)
-        if cached is not None or prep is None:
-            return _hit(cached)
-        call = Call(source_id, self.settings.time_budget)
-        ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
+        job = self._begin(source, source_id, published, url, html)
+        if isinstance(job, MeetingSummary):
+            return job
         try:
             answers = [
-                self._backend.complete(
-                    build_messages(name, prep.text), model, context=ctx, call=call
-                )
+                self._backend.complete(job.messages(name), model, context=job.ctx, call=job.call)
                 for name, model in _PASSES
             ]
         except BriefxError as exc:
-            raise _with_usage(exc, source_id, call) from exc.__cause__
-        return self._finish(keys, prep, list(answers), call, published, url, ctx, started)
+            raise _with_usage(exc, source_id, job.call) from exc.__cause__
+        return self._end(job, answers, published, url)
 
     async def aextract(
         self,
@@ -210,26 +244,23 @@ class Extractor:
         url: str | None = None,
         html: bool | None = None,
     ) -> MeetingSummary:
-        started = time.monotonic()
-        cached, keys, prep = self._lookup(source, source_id, published, url, html)
-        if cached is not None or prep is None:
-            return _hit(cached)
-        call = Call(source_id, self.settings.time_budget)
-        ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
+        job = self._begin(source, source_id, published, url, html)
+        if isinstance(job, MeetingSummary):
+            return job
         try:
-            # Both passes at once: a hosted model answers in parallel, and a local
+            # All passes at once: a hosted model answers in parallel, and a local
             # server queues them, still reusing the shared prompt prefix.
             answers = await asyncio.gather(
                 *(
                     self._backend.acomplete(
-                        build_messages(name, prep.text), model, context=ctx, call=call
+                        job.messages(name), model, context=job.ctx, call=job.call
                     )
                     for name, model in _PASSES
                 )
             )
         except BriefxError as exc:
-            raise _with_usage(exc, source_id, call) from exc.__cause__
-        return self._finish(keys, prep, list(answers), call, published, url, ctx, started)
+            raise _with_usage(exc, source_id, job.call) from exc.__cause__
+        return self._end(job, list(answers), published, url)
 
     async def aclose(self) -> None:
         """Close the async HTTP client inside the loop that used it, then the rest."""

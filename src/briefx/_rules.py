@@ -568,6 +568,13 @@ _QUOTED_NAME = re.compile(
 )
 
 
+# «Башнефть» after a company word: "Компания «Башнефть»", "комбайнов «Гомсельмаш»"
+_QUOTED_NAME_RU = re.compile(
+    r"(?i:компани\w*|завод\w*|холдинг\w*|предприяти\w*|концерн\w*|комбайн\w*|техник\w*"
+    r"|ПАО|ОАО|АО|ООО)\s+«([А-ЯЁA-Z][^»]{1,40})»"
+)
+
+
 def find_organizations(text: str, known: dict[str, str]) -> list[tuple[str, int, int]]:
     """Company names by cue: a known name, a "such as" list, "X holding", a quoted brand."""
     hits: list[tuple[str, int, int]] = []
@@ -576,7 +583,7 @@ def find_organizations(text: str, known: dict[str, str]) -> list[tuple[str, int,
             hits.append((canon, m.start(), m.end()))
     for cue in _LIST_CUE.finditer(text):
         hits.extend(_list_items(text, cue.end()))
-    for pattern in (_GENERIC_SUFFIX, _QUOTED_NAME):
+    for pattern in (_GENERIC_SUFFIX, _QUOTED_NAME, _QUOTED_NAME_RU):
         hits.extend((m.group(1), m.start(1), m.end(1)) for m in pattern.finditer(text))
     return sorted(hits, key=lambda h: h[1])
 
@@ -590,3 +597,57 @@ def _list_items(text: str, pos: int) -> list[tuple[str, int, int]]:
             break
         pos = m.end()
     return items
+
+
+# --- people ----------------------------------------------------------------------
+# Titled names ("Governor of Tyumen Oblast Aleksandr Moor", "Viktor Karankevich,
+# Deputy Prime Minister of Belarus") are candidates only; presence at the meeting
+# is judged elsewhere, so "Russian President Vladimir Putin" is found here too.
+
+_TITLE = (
+    r"(?:President|Governor|Prime Minister|Deputy Prime Minister|Minister(?: of [A-Z][a-z]+)?"
+    r"|Head|Rais|Chairman|Mayor|Ambassador|Speaker)"
+)
+_PERSON = r"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+_TITLED_BEFORE = re.compile(
+    rf"\b(?P<title>{_TITLE}(?:\s+of\s+(?:the\s+)?(?:Russia['’]s\s+)?[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*)?)"
+    rf"\s+{_PERSON}\b"
+)
+_TITLED_AFTER = re.compile(
+    rf"{_PERSON},\s+(?P<title>(?:Deputy\s+|First\s+)?{_TITLE}(?:\s+of\s+[A-Z][\w' -]*)?)"
+)
+_REGION_TITLE_BEFORE = re.compile(
+    rf"\b(?P<title>(?:Russia's\s+)?[A-Z][\w-]*\s+(?:Oblast|Region|Krai|Republic)\s+"
+    rf"(?:Governor|Head))\s+{_PERSON}\b"
+)
+
+
+_NOT_A_FIRST_NAME = frozenset(
+    (
+        "Oblast Region Krai Republic Russia Belarus On In At January February March April May "
+        "June July August September October November December"
+    ).split()
+)
+
+
+class FoundPerson(NamedTuple):
+    name: str
+    position: str
+    start: int
+    end: int
+
+
+def find_people(text: str) -> list[FoundPerson]:
+    """Names with a title next to them, each once, in order of first mention."""
+    found: dict[str, FoundPerson] = {}
+    for pattern in (_TITLED_BEFORE, _TITLED_AFTER, _REGION_TITLE_BEFORE):
+        for m in pattern.finditer(text):
+            name = m.group("name")
+            if name.split()[0] in _NOT_A_FIRST_NAME:
+                continue
+            hit = FoundPerson(name, m.group("title"), m.start("name"), m.end("name"))
+            best = found.get(name)
+            # The first mention wins; at one mention, the fuller title.
+            if best is None or (hit.start, -len(hit.position)) < (best.start, -len(best.position)):
+                found[name] = hit
+    return sorted(found.values(), key=lambda p: p.start)
