@@ -510,7 +510,8 @@ async def _extract_all(
     queue = iter(todo)
 
     async def worker() -> None:
-        assert extractor is not None  # narrowed above; closures lose the narrowing
+        if extractor is None:  # narrowed above; closures lose the narrowing
+            raise AssertionError("no extractor")
         for item in queue:
             line, ok = await _process(item, extractor)
             (records if ok else errors).write(line)
@@ -518,7 +519,9 @@ async def _extract_all(
             _tick(bar, summary)
 
     try:
-        await asyncio.gather(*(worker() for _ in range(min(settings.workers(), len(todo)))))
+        # An extractor passed in sets its own pace; our own honours the backend's limit.
+        width = settings.workers() if own else settings.concurrency
+        await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
     finally:
         records.close()
         errors.close()
