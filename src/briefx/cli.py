@@ -249,6 +249,9 @@ def _cmd_model_pull(args: argparse.Namespace) -> int:
 def _configure_logging(verbosity: int) -> None:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="briefx: %(levelname)s: %(message)s")
+    # instructor logs every exhausted re-ask as an ERROR; briefx handles those
+    # (drops the fact, names it in the record's warnings), so show them only with -vv.
+    logging.getLogger("instructor").setLevel(logging.DEBUG if verbosity >= 2 else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
