@@ -90,12 +90,19 @@ class Call:
             )
 
     @contextmanager
-    def active(self) -> Iterator[None]:
-        token = _current_usage.set(self.usage)
+    def one_pass(self) -> Iterator[None]:
+        """Count one pass on its own, so passes running at once cannot mix their counts.
+
+        Every answer after the first within a pass was a validation re-ask.
+        """
+        usage = Usage()
+        token = _current_usage.set(usage)
         try:
             yield
         finally:
             _current_usage.reset(token)
+            usage.reasks = max(0, usage.calls - 1)
+            self.usage.add(usage)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -204,7 +211,7 @@ class InstructorBackend:
     def complete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.active(), _counting_reasks(call):
+        with call.one_pass():
             try:
                 for attempt in Retrying(**self._retrying(call)):
                     with attempt:
@@ -220,7 +227,7 @@ class InstructorBackend:
     async def acomplete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.active(), _counting_reasks(call):
+        with call.one_pass():
             try:
                 async for attempt in AsyncRetrying(**self._retrying(call)):
                     with attempt:
@@ -288,16 +295,6 @@ def _count_response(response: Any) -> None:
         usage.completion_tokens += int(getattr(raw, "completion_tokens", 0) or 0)
 
 
-@contextmanager
-def _counting_reasks(call: Call) -> Iterator[None]:
-    """Every answer after the first within one pass was a validation re-ask."""
-    before = call.usage.calls
-    try:
-        yield
-    finally:
-        call.usage.reasks += max(0, call.usage.calls - before - 1)
-
-
 def _count_retry(call: Call, state: RetryCallState) -> None:
     call.usage.retries += 1
     exc = state.outcome.exception() if state.outcome else None
@@ -332,7 +329,7 @@ def _recover(exc: Exception, response_model: type[T], context: dict[str, Any], c
             "the model's answer was cut off at max_tokens",
             input_id=call.input_id,
             hint="raise BRIEFX_MAX_TOKENS",
-            attempts=call.usage.calls,
+            attempts=_pass_calls(),
             usage=call.usage,
         ) from exc
     if isinstance(exc, InstructorRetryException):
@@ -372,3 +369,9 @@ def _completion_text(completion: Any) -> str | None:
         return str(message.tool_calls[0].function.arguments)
     content = getattr(message, "content", None)
     return str(content) if content is not None else None
+
+
+def _pass_calls() -> int:
+    """Answers received so far in the pass under way (counted into the call at its end)."""
+    usage = _current_usage.get()
+    return usage.calls if usage is not None else 0

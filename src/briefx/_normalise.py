@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import pycountry
@@ -362,6 +362,7 @@ _COUNTRY_ALIASES = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def country_alpha2(name: str) -> str | None:
     """ISO 3166-1 alpha-2 code for a country name, code or adjective ("Belarusian" -> BY)."""
     folded = _fold(name).strip(" .'")
@@ -377,15 +378,23 @@ def country_alpha2(name: str) -> str | None:
     return _country_by_adjective(folded)
 
 
+@cache
+def _country_names() -> dict[str, str]:
+    return {c.alpha_2: _fold(getattr(c, "common_name", c.name)) for c in pycountry.countries}
+
+
 def _country_by_adjective(folded: str) -> str | None:
     """A unique country whose name starts with the adjective's root ("Chinese" -> China)."""
     for suffix in ("", "ian", "ean", "ese", "ish", "an", "n", "i"):
         root = folded.removesuffix(suffix) if suffix else folded
         if (suffix and root == folded) or len(root) < 4:
             continue
-        names = {c.alpha_2: _fold(getattr(c, "common_name", c.name)) for c in pycountry.countries}
         # The root must be most of the name: "Martian" is not Martinique.
-        hits = {code for code, n in names.items() if n.startswith(root) and len(root) > len(n) / 2}
+        hits = {
+            code
+            for code, n in _country_names().items()
+            if n.startswith(root) and len(root) > len(n) / 2
+        }
         if len(hits) == 1:
             return str(hits.pop())
     return None
