@@ -68,11 +68,15 @@ def write_articles(folder: Path, n: int) -> None:
         (folder / f"a{i:04}.txt").write_text(f"{text}\n\nReport {i} of the benchmark run.\n")
 
 
+CPU: dict[str, float] = {}
+
+
 def run(inputs: Path, out: Path, settings: Settings) -> tuple[BatchSummary, float, int]:
     """Run a batch; returns its summary, wall seconds and model calls made."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = run_batch([inputs], out, settings=settings, progress=False)
     wall = time.perf_counter() - started
+    CPU[out.name] = time.process_time() - cpu
     calls = sum(
         json.loads(line)["usage"]["calls"] * (not json.loads(line)["usage"]["cache_hit"])
         for line in out.read_text(encoding="utf-8").splitlines()
@@ -110,7 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"articles {n}, concurrency {c}, latency {latency} s (stub in its own process)")
     print(
         f"cold run:    {cold.records} records, {cold.errors} errors, {calls} model calls "
-        f"({per_call:.2f}/article, sequential), wall {cold_wall:.2f} s"
+        f"({per_call:.2f}/article, passes at once), wall {cold_wall:.2f} s"
+    )
+    cpu_ms = CPU["cold.jsonl"] / n * 1000
+    print(
+        f"  this process's CPU: {cpu_ms:.1f} ms/article = {CPU['cold.jsonl']:.2f} s on one "
+        f"event loop, {CPU['cold.jsonl'] / bound:.2f}x the bound by itself"
     )
     print(
         f"  ratio wall / (N/C x latency)            = {ratio:.3f}  "
