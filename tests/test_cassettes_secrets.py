@@ -36,7 +36,8 @@ SECRET_TEXT = {
     "basic credentials": re.compile(r"\bBasic\s+[A-Za-z0-9+/]{12,}={0,2}"),
 }
 
-FAKE_KEY = "sk-briefxTESTsecret0123456789abcdef"
+# Built in pieces so that no scanner (ours included) mistakes this file for a leak.
+FAKE_KEY = "sk-" + "briefxTESTsecret" + "0123456789abcdef"
 
 
 def scan_text(text: str) -> list[str]:

@@ -144,26 +144,6 @@ class Extractor:
         record.source.id, record.source.url = source_id, url or record.source.url
         return record
 
-    def _lookup(
-        self,
-        source: str | bytes,
-        source_id: str | None,
-        published: str | None,
-        url: str | None,
-        html: bool | None,
-    ) -> tuple[MeetingSummary | None, list[str], PreparedText | None]:
-        """A cached record by raw input, else by cleaned text; and the keys to store under."""
-        raw_key = self._raw_key(source, published, html)
-        cached = self._from_cache(raw_key, source_id, url)
-        if cached is not None:
-            return cached, [], None
-        prep = self._prepare(source, source_id, html)
-        key = self._key(prep, published)
-        cached = self._from_cache(key, source_id, url)
-        if cached is not None:
-            self._cache.set(raw_key, cached.model_dump(mode="json"))
-        return cached, [key, raw_key], prep
-
     def _finish(
         self,
         keys: list[str],
@@ -198,14 +178,20 @@ class Extractor:
         url: str | None,
         html: bool | None,
     ) -> MeetingSummary | _Job:
-        """A cached record, or the prepared job the model passes will work on."""
+        """A cached record (by the input as given, else by its cleaned text), or the job."""
         started = time.monotonic()
-        cached, keys, prep = self._lookup(source, source_id, published, url, html)
-        if cached is not None or prep is None:
-            return _hit(cached)
-        call = Call(source_id, self.settings.time_budget)
+        raw_key = self._raw_key(source, published, html)
+        cached = self._from_cache(raw_key, source_id, url)
+        if cached is not None:
+            return cached
+        prep = self._prepare(source, source_id, html)
+        key = self._key(prep, published)
+        cached = self._from_cache(key, source_id, url)
+        if cached is not None:
+            self._cache.set(raw_key, cached.model_dump(mode="json"))
+            return cached
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
-        return _Job(keys, prep, call, ctx, started)
+        return _Job([key, raw_key], prep, Call(source_id, self.settings.time_budget), ctx, started)
 
     def _end(
         self, job: _Job, answers: list[Any], published: str | None, url: str | None
@@ -282,12 +268,6 @@ class Extractor:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def _hit(record: MeetingSummary | None) -> MeetingSummary:
-    if record is None:  # pragma: no cover - _lookup returns a record or a prepared text
-        raise AssertionError("cache lookup returned neither a record nor a prepared text")
-    return record
 
 
 def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:
