@@ -257,7 +257,8 @@ def test_concurrency_is_bounded_and_used(tmp_path: Path) -> None:
     assert fake.max_in_flight == 5
 
 
-def test_cache_hits_and_tokens_are_counted(tmp_path: Path) -> None:
+def test_cache_hits_counted_and_only_tokens_spent_now(tmp_path: Path) -> None:
+    """The cached record's 100+20 tokens were spent by an earlier run, not this one."""
     _write(tmp_path / "in" / "a.txt", "HIT")
     _write(tmp_path / "in" / "b.txt", "miss")
     _write(tmp_path / "in" / "c.txt", "FAIL")
@@ -266,9 +267,9 @@ def test_cache_hits_and_tokens_are_counted(tmp_path: Path) -> None:
         [tmp_path / "in"], tmp_path / "r.jsonl", extractor=FakeExtractor(), progress=False
     )
 
-    assert (summary.cache_hits, summary.prompt_tokens, summary.completion_tokens) == (1, 207, 40)
+    assert (summary.cache_hits, summary.prompt_tokens, summary.completion_tokens) == (1, 107, 20)
     table = summary.format_table()
-    assert "cache hits" in table and "207+40" in table
+    assert "cache hits" in table and "107+20" in table
 
 
 def test_csv_output_is_flat_with_one_row_per_record(

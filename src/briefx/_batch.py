@@ -578,8 +578,9 @@ def _error_line(item: BatchItem, exc: BaseException) -> dict[str, Any]:
 
 def _count(summary: BatchSummary, line: dict[str, Any], ok: bool) -> None:
     usage = line.get("usage") or {}
-    summary.prompt_tokens += int(usage.get("prompt_tokens", 0))
-    summary.completion_tokens += int(usage.get("completion_tokens", 0))
+    if not usage.get("cache_hit"):  # a cached record's tokens were spent by an earlier run
+        summary.prompt_tokens += int(usage.get("prompt_tokens", 0))
+        summary.completion_tokens += int(usage.get("completion_tokens", 0))
     if not ok:
         summary.errors += 1
         return
