@@ -15,7 +15,6 @@ from briefx._errors import (
     ModelOutputError,
     UsageError,
 )
-from briefx._extract import _VERSION as __version__
 from briefx._extract import Extractor
 from briefx._models import (
     Agreement,
@@ -31,6 +30,7 @@ from briefx._models import (
 )
 from briefx._prepare import PreparedText, prepare
 from briefx._settings import Settings
+from briefx._version import __version__
 
 
 def to_dataframe(records: object, *, explode: str | None = None) -> object:

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from briefx._grounding import align, find_verbatim, number_in_text
+from briefx._normalise import parse_money
 from briefx._people import fold, is_org_in_text
 
 
@@ -103,12 +104,13 @@ class FactsAnswer(BaseModel):
         text = _ctx(info).get("text")
         if not text:
             return quotes
-        keep = []
+        keep, bad = [], []
         for quote in quotes:
             span = find_verbatim(quote.text, text)
-            if span is not None:  # make it verbatim: the article's own characters
+            if span is None:
+                bad.append(quote.text[:60])
+            else:  # make it verbatim: the article's own characters
                 keep.append(Quote(speaker=quote.speaker, text=text[span.start : span.end]))
-        bad = [q.text[:60] for q in quotes if find_verbatim(q.text, text) is None]
         _reject(info, "quotes (not verbatim)", bad)
         return keep
 
@@ -118,8 +120,6 @@ class FactsAnswer(BaseModel):
         text = _ctx(info).get("text")
         if not text:
             return figures
-        from briefx._normalise import parse_money
-
         keep, bad = [], []
         for fig in figures:
             parsed = parse_money(fig.amount_text)

@@ -24,8 +24,8 @@ from briefx._models import SCHEMA_VERSION, MeetingSummary
 from briefx._prepare import PreparedText, prepare
 from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
+from briefx._version import __version__
 
-_VERSION = "0.1.0"
 _PASSES: tuple[tuple[str, type[PeopleAnswer | CompaniesAnswer | FactsAnswer]], ...] = (
     ("people", PeopleAnswer),
     ("companies", CompaniesAnswer),
@@ -115,7 +115,7 @@ class Extractor:
             "published": published,
             "temperature": s.temperature,
             # Rules and assembly change records too: a new release starts a new cache.
-            "briefx": _VERSION,
+            "briefx": __version__,
         }
 
     def _raw_key(self, source: str | bytes, published: str | None, html: bool | None) -> str:
@@ -145,29 +145,22 @@ class Extractor:
         return record
 
     def _finish(
-        self,
-        keys: list[str],
-        prep: PreparedText,
-        answers: list[Any],
-        call: Call,
-        published: str | None,
-        url: str | None,
-        ctx: dict[str, Any],
-        started: float,
+        self, job: _Job, answers: list[Any], published: str | None, url: str | None
     ) -> MeetingSummary:
         record = assemble(
-            prep,
+            job.prep,
             answers[0],
             answers[1],
             answers[2],
             published=published,
             url=url,
-            warnings=[*prep.warnings, *ctx["warnings"]],
+            warnings=[*job.prep.warnings, *job.ctx["warnings"]],
         )
-        call.usage.seconds = round(time.monotonic() - started, 3)
-        record.usage = call.usage
-        for key in keys:
-            self._cache.set(key, record.model_dump(mode="json"))
+        job.call.usage.seconds = round(time.monotonic() - job.started, 3)
+        record.usage = job.call.usage
+        dumped = record.model_dump(mode="json")
+        for key in job.keys:
+            self._cache.set(key, dumped)
         return record
 
     def _begin(
@@ -193,13 +186,6 @@ class Extractor:
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
         return _Job([key, raw_key], prep, Call(source_id, self.settings.time_budget), ctx, started)
 
-    def _end(
-        self, job: _Job, answers: list[Any], published: str | None, url: str | None
-    ) -> MeetingSummary:
-        return self._finish(
-            job.keys, job.prep, answers, job.call, published, url, job.ctx, job.started
-        )
-
     def extract(
         self,
         source: str | bytes,
@@ -219,7 +205,7 @@ class Extractor:
             ]
         except BriefxError as exc:
             raise _with_usage(exc, source_id, job.call) from exc.__cause__
-        return self._end(job, answers, published, url)
+        return self._finish(job, answers, published, url)
 
     async def aextract(
         self,
@@ -246,7 +232,7 @@ class Extractor:
             )
         except BriefxError as exc:
             raise _with_usage(exc, source_id, job.call) from exc.__cause__
-        return self._end(job, list(answers), published, url)
+        return self._finish(job, list(answers), published, url)
 
     async def aclose(self) -> None:
         """Close the async HTTP client inside the loop that used it, then the rest."""

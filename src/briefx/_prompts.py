@@ -64,6 +64,7 @@ PASSES = ("people", "companies", "facts")
 EXAMPLE_TASKS = ("people",)
 
 
+@cache
 def prompt_version() -> str:
     """One string that changes whenever any template or example changes."""
     parts = [f"{n}:{load_template(n).version}" for n in ("system", *PASSES)]
