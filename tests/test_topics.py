@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefx._models import TOPICS
-from briefx._topics import LEXICON, filter_topics, find_topics
+from briefx._topics import LEXICON, _compiled, _cue_matches, filter_topics, find_topics
 
 
 def _prf(pred: set[str], gold: set[str]) -> tuple[float, float, float]:
@@ -159,3 +161,58 @@ def test_road_maintenance_is_not_after_sales_service() -> None:
     assert "service_maintenance" in [
         h.code for h in find_topics("They agreed on maintenance of the buses.")
     ]
+
+
+def _reference(text: str) -> list[tuple[str, int, int, int]]:
+    """Every cue as written: ``\\b(?:cue)\\b`` with ``re.I`` on the text as given."""
+    return [
+        (code, weight, m.start(), m.end())
+        for code, cues in _compiled(folded=False).items()
+        for pattern, weight in cues
+        for m in pattern.finditer(text)
+    ]
+
+
+def _fast(text: str) -> list[tuple[str, int, int, int]]:
+    return [(code, weight, m.start(), m.end()) for code, weight, m in _cue_matches(text)]
+
+
+def test_fast_matching_equals_the_lexicon_as_written(seed_texts: dict[str, str]) -> None:
+    for text in seed_texts.values():
+        assert _fast(text) == _reference(text)
+        assert _fast(text.upper()) == _reference(text.upper())
+
+
+_WORDS = [
+    "bus",
+    "minibuses",
+    "Trolleybus",
+    "grain elevators",
+    "ELEVATOR",
+    "lift sanctions",
+    "agro-industrial",
+    "спецтехника",
+    "Спецтехники",
+    "техника",
+    "road maintenance",
+    "maintenance",
+    "aircraft builders",
+    "builder",
+    "joint venture",
+    "assembling buses",
+    "national assembly",
+    "band together",
+    "чипы",
+    "Ёлка",
+    "İstanbul",
+    "x_bus",
+    "bus_",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, " ", "-", "_", ".", "a", "é", "\n"]), max_size=30))
+def test_fast_matching_equals_the_lexicon_on_any_mix(parts: list[str]) -> None:
+    # Glued words ("xbus", "busa") are where a hand-checked boundary could go wrong.
+    text = "".join(parts)
+    assert _fast(text) == _reference(text)

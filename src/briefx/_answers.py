@@ -13,13 +13,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from briefx._client import validation_context
 from briefx._grounding import align, find_verbatim, number_in_text
 from briefx._normalise import parse_money
 from briefx._people import fold, is_org_in_text
 
 
 def _ctx(info: ValidationInfo) -> dict[str, Any]:
-    return info.context if isinstance(info.context, dict) else {}
+    if isinstance(info.context, dict):
+        return info.context
+    return validation_context() or {}
 
 
 def _reject(info: ValidationInfo, what: str, bad: list[str]) -> None:

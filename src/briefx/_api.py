@@ -48,7 +48,7 @@ async def aextract(
     async_client: openai.AsyncOpenAI | None = None,
 ) -> MeetingSummary:
     """The async twin of :func:`extract`."""
-    with Extractor(_settings(model, settings), async_client=async_client) as extractor:
+    async with Extractor(_settings(model, settings), async_client=async_client) as extractor:
         return await extractor.aextract(
             source, source_id=source_id, published=published, url=url, html=html
         )

@@ -18,7 +18,7 @@ from instructor.core import InstructorError, InstructorRetryException
 from instructor.core.exceptions import IncompleteOutputException
 from pydantic import BaseModel, ValidationError
 
-from briefx._client import _completion_text, _http_clients
+from briefx._client import _completion_text, _sync_http_client
 from briefx._errors import BackendError, ConfigError, ModelOutputError
 from briefx._models import (
     Agreement,
@@ -201,9 +201,8 @@ def _client(settings: Settings) -> openai.OpenAI:
         )
     key = settings.api_key.get_secret_value() if settings.api_key else "not-needed"
     # Same wire format as briefx's own calls, so both run on the same server.
-    http_client, _ = _http_clients(settings.resolved_mode() == "json_object")
     return openai.OpenAI(
-        http_client=http_client,
+        http_client=_sync_http_client(settings.resolved_mode() == "json_object"),
         base_url=settings.base_url,
         api_key=key,
         timeout=settings.request_timeout,

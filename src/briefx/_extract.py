@@ -255,6 +255,13 @@ class Extractor:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    async def __aenter__(self) -> Extractor:
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        # The async HTTP client's connections belong to this loop: close them in it.
+        await self.aclose()
+
 
 def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:
     exc.with_input(source_id)

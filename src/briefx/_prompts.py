@@ -47,7 +47,9 @@ def load_template(name: str) -> Template:
             key, _, value = line.partition(":")
             meta[key.strip()] = value.strip()
     body = raw[front.end() :] if front else raw
-    return Template(name=name, version=meta.get("version", "0"), body=body.strip() + "\n")
+    # No trailing newline: prompts have always reached the model without one
+    # (instructor once rendered them through Jinja, which drops it).
+    return Template(name=name, version=meta.get("version", "0"), body=body.strip())
 
 
 @cache

@@ -18,6 +18,7 @@ themselves.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -181,15 +182,58 @@ class TopicHit:
     matched: str
 
 
+Cues = dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+
+
 @cache
-def _compiled() -> dict[str, tuple[tuple[re.Pattern[str], int], ...]]:
+def _compiled(folded: bool) -> Cues:
+    """The lexicon compiled for lower-cased text (fast) or for any text (``re.I``).
+
+    Lower-cased patterns without a leading ``\\b`` let the regex engine skip
+    ahead to each cue's first letter, about 3x faster over an article; the
+    word boundary before a match is then checked by hand (``_word_starts``).
+    """
     unknown = set(LEXICON) - set(TOPICS)
     if unknown:  # a lexicon key out of the vocabulary is a programming error
         raise RuntimeError(f"lexicon codes not in the contract vocabulary: {sorted(unknown)}")
+    if folded:
+        return {
+            code: tuple((re.compile(rf"(?:{pat})\b"), w) for pat, w in cues)
+            for code, cues in LEXICON.items()
+        }
     return {
         code: tuple((re.compile(rf"\b(?:{pat})\b", re.IGNORECASE), w) for pat, w in cues)
         for code, cues in LEXICON.items()
     }
+
+
+def _word_starts(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``finditer`` of ``\\b(?:pattern)``: a match inside a word is skipped, and the
+    search goes on from its next character, not from its end."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        start = m.start()
+        before = text[start - 1] if start else " "
+        if before.isalnum() or before == "_":
+            pos = start + 1
+            continue
+        yield m
+        pos = m.end() if m.end() > start else start + 1
+
+
+def _cue_matches(text: str) -> Iterator[tuple[str, int, re.Match[str]]]:
+    """(code, weight, match) for every cue occurrence, as ``\\b(?:cue)\\b`` with ``re.I``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower to two ("İ"): offsets would move
+        for code, cues in _compiled(folded=False).items():
+            for pattern, weight in cues:
+                for m in pattern.finditer(text):
+                    yield code, weight, m
+        return
+    for code, cues in _compiled(folded=True).items():
+        for pattern, weight in cues:
+            for m in _word_starts(pattern, lowered):
+                yield code, weight, m
 
 
 def topic_scores(text: str) -> dict[str, tuple[int, TopicHit]]:
@@ -198,20 +242,17 @@ def topic_scores(text: str) -> dict[str, tuple[int, TopicHit]]:
     The evidence is the first strong cue when there is one, else the first weak
     cue: a strong cue is the better span to show a reader.
     """
-    found: dict[str, tuple[int, TopicHit]] = {}
-    for code, cues in _compiled().items():
-        score = 0
-        best: tuple[bool, int, re.Match[str]] | None = None  # (is_weak, start, match)
-        for pattern, weight in cues:
-            for m in pattern.finditer(text):
-                score += weight
-                key = (weight < STRONG, m.start(), m)
-                if best is None or key[:2] < best[:2]:
-                    best = key
-        if best is not None:
-            m = best[2]
-            found[code] = (score, TopicHit(code, m.start(), m.end(), m.group(0)))
-    return found
+    scores: dict[str, int] = {}
+    best: dict[str, tuple[bool, int, int]] = {}  # code -> (is_weak, start, end)
+    for code, weight, m in _cue_matches(text):
+        scores[code] = scores.get(code, 0) + weight
+        key = (weight < STRONG, m.start(), m.end())
+        if code not in best or key[:2] < best[code][:2]:
+            best[code] = key
+    return {
+        code: (scores[code], TopicHit(code, start, end, text[start:end]))
+        for code, (_, start, end) in best.items()
+    }
 
 
 def find_topics(text: str) -> list[TopicHit]:
