@@ -27,6 +27,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import briefx._extract  # noqa: F401  # import time is start-up, not per-article work
 from briefx._batch import BatchSummary, run_batch
 from briefx._settings import Settings
 

@@ -12,6 +12,7 @@ from briefx._batch import BatchSummary, arun_batch, collect_inputs, run_batch
 from briefx._errors import BackendError, InputError, UsageError
 from briefx._models import MeetingSummary, Usage
 from briefx._settings import Settings
+from conftest import ALL_ARTICLES, ARTICLES
 
 _GOLD_ONLY = {"topics_optional", "participants_optional", "organizations_optional", "notes"}
 _GOLD_ONLY |= {"trade_figures_optional"}
@@ -492,3 +493,39 @@ def test_an_extractor_the_batch_creates_is_closed_inside_the_loop(
     (extractor,) = made
     assert extractor.calls == ["a"] and extractor.settings.concurrency == 3
     assert extractor.closed_in_loop
+
+
+def _records_by_id(path: Path) -> dict[str, dict[str, Any]]:
+    return {line["id"]: {k: v for k, v in line.items() if k != "usage"} for line in _lines(path)}
+
+
+def test_rules_in_worker_processes_give_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefx import _pool
+    from briefx.testing import StubServer
+
+    sent: list[int] = []
+    submit = _pool._Worker.submit
+
+    def counted(self: _pool._Worker, task_id: int, payload: bytes) -> Any:
+        sent.append(task_id)
+        return submit(self, task_id, payload)
+
+    monkeypatch.setattr(_pool._Worker, "submit", counted)
+    with StubServer() as stub:
+        outs = {}
+        for processes in (0, 1):
+            settings = Settings(
+                base_url=stub.base_url,
+                api_key="test-key",
+                cache=False,
+                concurrency=4,
+                processes=processes,
+            )
+            outs[processes] = tmp_path / f"p{processes}.jsonl"
+            summary = run_batch([ARTICLES], outs[processes], settings=settings, progress=False)
+            assert summary.records == len(ALL_ARTICLES) and summary.errors == 0
+    assert len(sent) == len(ALL_ARTICLES)  # every record of the second run came from a worker
+    assert "running the rules in this process" not in caplog.text
+    assert _records_by_id(outs[1]) == _records_by_id(outs[0])

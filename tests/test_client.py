@@ -85,3 +85,20 @@ def test_response_models_are_wrapped_once_with_the_same_schema() -> None:
         # A caller that changes its copy cannot change the next request's schema.
         wrapped.model_json_schema()["properties"].clear()
         assert wrapped.model_json_schema() == model.model_json_schema()
+
+
+def test_one_extractor_under_two_event_loops() -> None:
+    # An aiohttp session belongs to its loop; the second asyncio.run needs its own.
+    with StubServer() as srv, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        extractor = Extractor(_settings(srv))
+        records = [
+            asyncio.run(extractor.aextract(_article() + f"\n\nRun {n}.\n", source_id=str(n)))
+            for n in range(2)
+        ]
+        extractor.close()
+        gc.collect()
+        requests = srv.requests
+    assert [r.region.iso_code if r.region else None for r in records] == ["RU-VLG", "RU-VLG"]
+    assert requests == 6 and all(r.usage.retries == 0 for r in records)
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []

@@ -61,3 +61,19 @@ def test_public_api_is_small_and_explicit() -> None:
     assert all(not name.startswith("_") or name == "__version__" for name in briefx.__all__)
     for name in briefx.__all__:
         assert hasattr(briefx, name)
+
+
+def test_every_public_name_resolves_lazily_and_only_those() -> None:
+    from briefx import _EXPORTS
+
+    assert set(briefx.__all__) == {*_EXPORTS, "to_dataframe", "__version__"}
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = briefx.nope  # type: ignore[attr-defined]
+
+
+def test_the_rules_import_without_the_model_client() -> None:
+    # What a rules worker process imports: no openai, instructor or httpx.
+    heavy = "{'openai', 'instructor', 'httpx'}"
+    code = f"import sys, briefx._assemble; print(sorted({heavy} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from briefx._client import validation_context
+from briefx._context import validation_context
 from briefx._grounding import align, find_verbatim, number_in_text
 from briefx._normalise import parse_money
 from briefx._people import fold, is_org_in_text

@@ -48,7 +48,10 @@ async def aextract(
     async_client: openai.AsyncOpenAI | None = None,
 ) -> MeetingSummary:
     """The async twin of :func:`extract`."""
-    async with Extractor(_settings(model, settings), async_client=async_client) as extractor:
+    one = _settings(model, settings)
+    if one.processes is None:  # one article: worker processes would only cost start-up
+        one = one.model_copy(update={"processes": 0})
+    async with Extractor(one, async_client=async_client) as extractor:
         return await extractor.aextract(
             source, source_id=source_id, published=published, url=url, html=html
         )

@@ -13,14 +13,16 @@ Both stop at the article's deadline, which holds across every call for it.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import copy
 import functools
 import json
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 import httpx
@@ -38,6 +40,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from briefx._context import validating
 from briefx._errors import BackendError, BudgetExceeded, ConfigError, ModelOutputError
 from briefx._models import Usage
 from briefx._settings import Settings
@@ -52,26 +55,6 @@ Messages = list[dict[str, str]]
 _current_usage: contextvars.ContextVar[Usage | None] = contextvars.ContextVar(
     "briefx_usage", default=None
 )
-# What the response model's validators check against (the cleaned article).
-# instructor's own ``context=`` would also render every message as a Jinja
-# template, rewriting or rejecting any article that holds "{{" or "{%".
-_validation_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
-    "briefx_validation_context", default=None
-)
-
-
-def validation_context() -> dict[str, Any] | None:
-    """The context of the model call under way in this task, for response-model validators."""
-    return _validation_context.get()
-
-
-@contextmanager
-def _validating(context: dict[str, Any]) -> Iterator[None]:
-    token = _validation_context.set(context)
-    try:
-        yield
-    finally:
-        _validation_context.reset(token)
 
 
 @functools.cache
@@ -213,13 +196,38 @@ class InstructorBackend:
         }
         json_object = wanted == "json_object"
         self._client = client or openai.OpenAI(**common, http_client=_sync_http_client(json_object))
-        self._async_client = async_client or openai.AsyncOpenAI(
-            **common, http_client=_async_http_client(json_object)
-        )
         self._sync = instructor.from_openai(self._client, mode=mode)
-        self._async = instructor.from_openai(self._async_client, mode=mode)
-        for inst in (self._sync, self._async):
-            inst.on("completion:response", _count_response)
+        self._sync.on("completion:response", _count_response)
+        self._given_async = async_client
+        self._async_args = (common, json_object, mode)
+        self._per_loop: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+
+    async def _async(self) -> Any:
+        """The async instructor client of the running event loop.
+
+        An aiohttp session belongs to the loop that opened it, so each loop gets
+        its own, closed inside that loop when it shuts down (``asyncio.run``
+        finalises open async generators before closing the loop).
+        """
+        loop = asyncio.get_running_loop()
+        entry = self._per_loop.get(loop)
+        if entry is None:
+            self._drop_ended_loops()
+            common, json_object, mode = self._async_args
+            client = self._given_async or openai.AsyncOpenAI(
+                **common, http_client=_async_http_client(json_object)
+            )
+            patched = instructor.from_openai(client, mode=mode)
+            patched.on("completion:response", _count_response)
+            own = client if client is not self._given_async else None  # a caller's stays open
+            entry = self._per_loop[loop] = _LoopClient(client, patched, _close_with_loop(own))
+            await anext(entry.closer)
+        return entry.patched
+
+    def _drop_ended_loops(self) -> None:
+        """Forget clients of loops closed without finalising them (no ``asyncio.run``)."""
+        for loop in [loop for loop in self._per_loop if loop.is_closed()]:
+            del self._per_loop[loop]
 
     def _kwargs(
         self,
@@ -252,7 +260,7 @@ class InstructorBackend:
     def complete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.one_pass(), _validating(context):
+        with call.one_pass(), validating(context):
             try:
                 for attempt in Retrying(**self._retrying(call)):
                     with attempt:
@@ -260,7 +268,7 @@ class InstructorBackend:
                         result: T = self._sync.chat.completions.create(
                             **self._kwargs(messages, response_model, call)
                         )
-                        return result
+                        return _as_declared(result, response_model)
             except Exception as exc:
                 return _recover(exc, response_model, context, call)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -268,24 +276,52 @@ class InstructorBackend:
     async def acomplete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
-        with call.one_pass(), _validating(context):
+        with call.one_pass(), validating(context):
             try:
                 async for attempt in AsyncRetrying(**self._retrying(call)):
                     with attempt:
                         call.check_budget()
-                        result: T = await self._async.chat.completions.create(
+                        result: T = await (await self._async()).chat.completions.create(
                             **self._kwargs(messages, response_model, call)
                         )
-                        return result
+                        return _as_declared(result, response_model)
             except Exception as exc:
                 return _recover(exc, response_model, context, call)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         self._client.close()
+        self._drop_ended_loops()
 
     async def aclose(self) -> None:
-        await self._async_client.close()
+        entry = self._per_loop.pop(asyncio.get_running_loop(), None)
+        if entry is not None:
+            await entry.closer.aclose()  # its finally closes the client
+        self._drop_ended_loops()
+
+
+@dataclass
+class _LoopClient:
+    client: openai.AsyncOpenAI
+    patched: Any
+    closer: AsyncGenerator[None, None]
+
+
+async def _close_with_loop(client: openai.AsyncOpenAI | None) -> AsyncGenerator[None, None]:
+    """Closes ``client`` when finalised: by ``aclose()``, or by its loop shutting down."""
+    try:
+        yield
+    finally:
+        if client is not None:
+            await client.close()
+
+
+def _as_declared(result: T, response_model: type[T]) -> T:
+    """The answer as the model class asked for, not instructor's wrapper (which cannot pickle)."""
+    if type(result) is response_model:
+        return result
+    fields = {name: getattr(result, name) for name in type(result).model_fields}
+    return response_model.model_construct(_fields_set=result.model_fields_set, **fields)
 
 
 def _as_json_object(request: httpx.Request) -> httpx.Request:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import threading
 import time
@@ -21,6 +22,7 @@ from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
 from briefx._errors import BriefxError, ExtractionError
 from briefx._models import SCHEMA_VERSION, MeetingSummary
+from briefx._pool import RulesPool
 from briefx._prepare import PreparedText, prepare
 from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
@@ -70,6 +72,7 @@ class Extractor:
         self._backend_instance = backend
         self._lock = threading.Lock()
         self._cache = Cache(self.settings.cache_dir if self.settings.cache else None)
+        self._pool = RulesPool(self.settings.rule_processes())
 
     @property
     def _backend(self) -> Backend:
@@ -144,10 +147,12 @@ class Extractor:
         record.source.id, record.source.url = source_id, url or record.source.url
         return record
 
-    def _finish(
+    def _rules(
         self, job: _Job, answers: list[Any], published: str | None, url: str | None
-    ) -> MeetingSummary:
-        record = assemble(
+    ) -> functools.partial[MeetingSummary]:
+        """The assembly of the record, as a call that pickles (it may run in a worker)."""
+        return functools.partial(
+            assemble,
             job.prep,
             answers[0],
             answers[1],
@@ -156,6 +161,8 @@ class Extractor:
             url=url,
             warnings=[*job.prep.warnings, *job.ctx["warnings"]],
         )
+
+    def _keep(self, job: _Job, record: MeetingSummary) -> MeetingSummary:
         job.call.usage.seconds = round(time.monotonic() - job.started, 3)
         record.usage = job.call.usage
         dumped = record.model_dump(mode="json")
@@ -205,7 +212,7 @@ class Extractor:
             ]
         except BriefxError as exc:
             raise _with_usage(exc, source_id, job.call) from exc.__cause__
-        return self._finish(job, answers, published, url)
+        return self._keep(job, self._rules(job, answers, published, url)())
 
     async def aextract(
         self,
@@ -219,6 +226,7 @@ class Extractor:
         job = self._begin(source, source_id, published, url, html)
         if isinstance(job, MeetingSummary):
             return job
+        self._pool.start()  # warms up while the requests are out
         try:
             # All passes at once: a hosted model answers in parallel, and a local
             # server queues them, still reusing the shared prompt prefix.
@@ -232,7 +240,8 @@ class Extractor:
             )
         except BriefxError as exc:
             raise _with_usage(exc, source_id, job.call) from exc.__cause__
-        return self._finish(job, list(answers), published, url)
+        record = await self._pool.run(self._rules(job, list(answers), published, url))
+        return self._keep(job, record)
 
     async def aclose(self) -> None:
         """Close the async HTTP client inside the loop that used it, then the rest."""
@@ -244,6 +253,7 @@ class Extractor:
         """Release the HTTP clients and stop a local server this extractor started."""
         if self._backend_instance is not None:
             self._backend_instance.close()
+        self._pool.close()
         self._cache.close()
         if self._server is not None:
             self._server.close()

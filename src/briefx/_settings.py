@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(2_000_000, gt=0)
     # Batch
     concurrency: int = Field(4, ge=1)
+    processes: int | None = Field(
+        None,
+        ge=0,
+        description="Worker processes for the rules when many articles run at once (async);"
+        " None: one per core but one, at most 4, when more than one article is in flight;"
+        " 0: run them in the event loop",
+    )
 
     def resolved_backend(self) -> Literal["openai", "server", "local"]:
         """Which backend ``auto`` means with what is configured."""
@@ -78,6 +86,14 @@ class Settings(BaseSettings):
     def workers(self) -> int:
         """Articles in flight at once: one for the embedded server, which answers one at a time."""
         return 1 if self.resolved_backend() == "local" else self.concurrency
+
+    def rule_processes(self) -> int:
+        """Worker processes for the rules: none for one article at a time or one core."""
+        if self.processes is not None:
+            return self.processes
+        if self.workers() <= 1:
+            return 0
+        return max(0, min(4, (os.cpu_count() or 1) - 1))
 
     def resolved_mode(self) -> Literal["json_schema", "json_object", "tools"]:
         if self.mode != "auto":
