@@ -193,9 +193,8 @@ def test_batch_prints_summary_and_paths_and_exits_1_on_failures(
     _article(tmp_path, "in/b.txt", "FAIL")
     out = tmp_path / "r.csv"
 
-    code = cli.main(
-        ["batch", str(tmp_path / "in"), "-o", str(out), "--no-progress", "--concurrency", "2"]
-    )
+    args = ["batch", str(tmp_path / "in"), "-o", str(out), "--no-progress", "--concurrency", "2"]
+    code = cli.main([*args, "--processes", "0"])
 
     printed = capsys.readouterr().out
     assert code == 1
@@ -204,6 +203,7 @@ def test_batch_prints_summary_and_paths_and_exits_1_on_failures(
     assert f"errors:  {tmp_path / 'r.errors.jsonl'}" in printed
     assert out.read_text().count("\n") == 2  # header + one record
     assert FakeExtractor.instances[0].settings.concurrency == 2
+    assert FakeExtractor.instances[0].settings.processes == 0
 
 
 def test_batch_all_good_exits_0_and_missing_folder_exits_2(

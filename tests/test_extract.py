@@ -6,6 +6,7 @@ Re-record with a model server on 127.0.0.1:8765 (see README, "Cassettes"):
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -107,3 +108,30 @@ def test_ungrounded_figure_is_reasked_then_dropped_with_warning(tmp_path: Path) 
     assert any("9.9 billion" in w for w in record.warnings)
     assert record.usage.reasks == 1  # re-asked once with the reason, then dropped
     assert server.requests == len(PASSES) + 1  # every pass once, plus one re-ask
+
+
+def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:
+    # One article at a time (concurrency 1): the second waits ~0.6 s for the first,
+    # longer than its whole budget, and must still get all of its budget.
+    text = (ARTICLES / "vologda-belta.txt").read_text(encoding="utf-8")
+
+    async def both() -> list[MeetingSummary]:
+        with StubServer(delay=0.6) as srv:
+            settings = Settings(
+                base_url=srv.base_url,
+                api_key="test-key",
+                cache=False,
+                concurrency=1,
+                time_budget=0.5,
+                processes=0,
+            )
+            async with Extractor(settings) as extractor:
+                return list(
+                    await asyncio.gather(
+                        *(extractor.aextract(f"{text}\n\nCopy {n}.\n") for n in range(2))
+                    )
+                )
+
+    records = asyncio.run(both())
+    assert [r.region.iso_code if r.region else None for r in records] == ["RU-VLG", "RU-VLG"]
+    assert all(0.6 <= r.usage.seconds < 1.1 for r in records)  # its own calls, not the wait

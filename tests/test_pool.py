@@ -72,7 +72,7 @@ def test_an_exception_that_cannot_be_rebuilt_is_sent_as_a_plain_error() -> None:
         _raise_unbuildable()
     except Unbuildable as exc:
         error = exc
-    task_id, ok, value = pickle.loads(_dumps_reply((7, False, error)))
+    task_id, ok, value, _ = pickle.loads(_dumps_reply((7, False, error), []))
     assert (task_id, ok) == (7, False)
     assert isinstance(value, RuntimeError) and "could not send" in str(value)
 
@@ -139,3 +139,17 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
         [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.splitlines() == ["script ran", "42"]
+
+
+def test_a_workers_log_lines_reach_this_process(
+    pool: RulesPool, caplog: pytest.LogCaptureFixture
+) -> None:
+    from briefx._prepare import prepare
+
+    furniture = "\n".join(["3.69 BYN", "3.43 RUB", "All news", "Projects", "Government Bodies"] * 3)
+    with caplog.at_level(logging.WARNING, logger="briefx"):
+        prep = _run(pool, functools.partial(prepare, furniture + "\nShort article.", source_id="x"))
+    assert prep.warnings  # type: ignore[attr-defined]
+    (record,) = [r for r in caplog.records if "cleaning removed" in r.getMessage()]
+    assert record.name == "briefx" and record.levelno == logging.WARNING
+    assert record.process != os.getpid()  # written in the worker

@@ -500,10 +500,10 @@ async def _extract_all(
     summary: BatchSummary,
     progress: bool,
 ) -> None:
+    from briefx._extract import Extractor
+
     own = extractor is None
     if extractor is None:
-        from briefx._extract import Extractor
-
         extractor = Extractor(settings)
     records, errors = _LineSink(paths.records), _LineSink(paths.errors)
     bar = _progress_bar(len(todo), progress)
@@ -519,8 +519,13 @@ async def _extract_all(
             _tick(bar, summary)
 
     try:
-        # An extractor passed in sets its own pace; our own honours the backend's limit.
-        width = settings.workers() if own else settings.concurrency
+        # briefx's Extractor bounds its own model calls to the backend's limit;
+        # twice as many articles keep its rules and the writing busy while that
+        # many are with the model. Any other extractor gets `concurrency` at once.
+        if isinstance(extractor, Extractor):
+            width = 2 * extractor.settings.workers()
+        else:
+            width = settings.concurrency
         await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
     finally:
         records.close()

@@ -48,6 +48,11 @@ class _Job:
     def messages(self, pass_name: str) -> list[dict[str, str]]:
         return build_messages(pass_name, self.prep.text)
 
+    def restart_clock(self) -> None:
+        """Time and budget count from here: waiting for a model slot is not the article's."""
+        self.started = time.monotonic()
+        self.call.deadline = self.started + self.call.budget
+
 
 class Extractor:
     """Holds the client, cache and retry policy; reuse one for many articles.
@@ -73,6 +78,7 @@ class Extractor:
         self._lock = threading.Lock()
         self._cache = Cache(self.settings.cache_dir if self.settings.cache else None)
         self._pool = RulesPool(self.settings.rule_processes())
+        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
 
     @property
     def _backend(self) -> Backend:
@@ -97,13 +103,21 @@ class Extractor:
             self.settings, client=client, async_client=async_client, base_url=base_url
         )
 
+    def start(self) -> Extractor:
+        """Start now what the first article would: the model client (and the embedded
+        model's server), and the rules workers used when many articles run at once."""
+        _ = self._backend
+        self._pool.start()
+        return self
+
     # -- the pipeline -------------------------------------------------------
 
     def _prepare(
         self, source: str | bytes, source_id: str | None, html: bool | None
-    ) -> PreparedText:
-        return prepare(
-            source, source_id=source_id, html=html, max_chars=self.settings.max_input_chars
+    ) -> functools.partial[PreparedText]:
+        """Text preparation as a call that pickles (it may run in a rules worker)."""
+        return functools.partial(
+            prepare, source, source_id=source_id, html=html, max_chars=self.settings.max_input_chars
         )
 
     def _options(self, published: str | None) -> dict[str, Any]:
@@ -184,7 +198,36 @@ class Extractor:
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
-        prep = self._prepare(source, source_id, html)
+        prep = self._prepare(source, source_id, html)()
+        return self._job(prep, raw_key, started, source_id, published, url)
+
+    async def _abegin(
+        self,
+        source: str | bytes,
+        source_id: str | None,
+        published: str | None,
+        url: str | None,
+        html: bool | None,
+    ) -> MeetingSummary | _Job:
+        """``_begin``, with the text prepared in a rules worker when there are some."""
+        started = time.monotonic()
+        raw_key = self._raw_key(source, published, html)
+        cached = self._from_cache(raw_key, source_id, url)
+        if cached is not None:
+            return cached
+        self._pool.start()  # idempotent; a run all from the cache never starts it
+        prep = await self._pool.run(self._prepare(source, source_id, html))
+        return self._job(prep, raw_key, started, source_id, published, url)
+
+    def _job(
+        self,
+        prep: PreparedText,
+        raw_key: str,
+        started: float,
+        source_id: str | None,
+        published: str | None,
+        url: str | None,
+    ) -> MeetingSummary | _Job:
         key = self._key(prep, published)
         cached = self._from_cache(key, source_id, url)
         if cached is not None:
@@ -206,8 +249,10 @@ class Extractor:
         if isinstance(job, MeetingSummary):
             return job
         try:
+            backend = self._backend  # a first-time start-up is not the article's time
+            job.restart_clock()
             answers = [
-                self._backend.complete(job.messages(name), model, context=job.ctx, call=job.call)
+                backend.complete(job.messages(name), model, context=job.ctx, call=job.call)
                 for name, model in _PASSES
             ]
         except BriefxError as exc:
@@ -223,25 +268,38 @@ class Extractor:
         url: str | None = None,
         html: bool | None = None,
     ) -> MeetingSummary:
-        job = self._begin(source, source_id, published, url, html)
+        job = await self._abegin(source, source_id, published, url, html)
         if isinstance(job, MeetingSummary):
             return job
-        self._pool.start()  # warms up while the requests are out
         try:
             # All passes at once: a hosted model answers in parallel, and a local
             # server queues them, still reusing the shared prompt prefix.
-            answers = await asyncio.gather(
-                *(
-                    self._backend.acomplete(
-                        job.messages(name), model, context=job.ctx, call=job.call
+            backend = self._backend  # a first-time start-up is not the article's time
+            async with self._model_slots():
+                job.restart_clock()
+                answers = await asyncio.gather(
+                    *(
+                        backend.acomplete(job.messages(name), model, context=job.ctx, call=job.call)
+                        for name, model in _PASSES
                     )
-                    for name, model in _PASSES
                 )
-            )
         except BriefxError as exc:
             raise _with_usage(exc, source_id, job.call) from exc.__cause__
         record = await self._pool.run(self._rules(job, list(answers), published, url))
         return self._keep(job, record)
+
+    def _model_slots(self) -> asyncio.Semaphore:
+        """At most ``Settings.workers()`` articles in their model calls on this loop.
+
+        The limit is on the model calls, not on whole articles, so the rules of
+        answered articles run while the next ones are already with the model.
+        """
+        loop = asyncio.get_running_loop()
+        slots = self._slots.get(loop)
+        if slots is None:
+            self._slots = {old: s for old, s in self._slots.items() if not old.is_closed()}
+            slots = self._slots[loop] = asyncio.Semaphore(self.settings.workers())
+        return slots
 
     async def aclose(self) -> None:
         """Close the async HTTP client inside the loop that used it, then the rest."""

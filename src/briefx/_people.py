@@ -70,6 +70,7 @@ def _spelling_variants(word: str) -> str:
 
 
 @lru_cache(maxsize=65536)  # called once per word of every article scanned
+@lru_cache(maxsize=65536)  # called on every word of an article, and words repeat
 def fold(name: str) -> str:
     """Case-, diacritics- and script-folded form of a name: 'Лукашенко' -> 'lukashenko'."""
     # Transliterate before stripping marks: NFKD would turn "й" into "и" + breve.

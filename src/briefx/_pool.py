@@ -95,8 +95,9 @@ class _Worker:
         # The child must import this same briefx, even one put on sys.path by hand.
         here = str(Path(__file__).resolve().parents[1])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
+        level = str(log.getEffectiveLevel())  # the worker logs what this process would
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "briefx._pool"],
+            [sys.executable, "-m", "briefx._pool", level],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -137,7 +138,9 @@ class _Worker:
         assert stdout is not None
         try:
             while (frame := _read_frame(stdout)) is not None:
-                task_id, ok, value = pickle.loads(frame)
+                task_id, ok, value, records = pickle.loads(frame)
+                for record in records:  # the task's log lines, to this process's handlers
+                    logging.getLogger(record.name).handle(record)
                 with self._lock:
                     future = self.pending.pop(task_id)
                 _settle(future, ok, value)
@@ -185,36 +188,58 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
     return data if len(data) == size else None
 
 
-def _serve(inp: IO[bytes], out: IO[bytes]) -> None:
+class _Collect(logging.Handler):
+    """Keeps a task's log records, made picklable, to send back with its answer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # As logging.handlers.QueueHandler.prepare: the message is rendered here.
+        record.msg = record.getMessage()
+        record.args = None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+
+def _serve(inp: IO[bytes], out: IO[bytes], collect: _Collect) -> None:
     """The worker's loop: run each task, answer with its result or its exception."""
     while (frame := _read_frame(inp)) is not None:
         task_id, payload = pickle.loads(frame)
+        collect.records = []
         try:
             reply: tuple[int, bool, Any] = (task_id, True, pickle.loads(payload)())
         except BaseException as exc:
             reply = (task_id, False, exc)
-        _write_frame(out, _dumps_reply(reply))
+        _write_frame(out, _dumps_reply(reply, collect.records))
 
 
-def _dumps_reply(reply: tuple[int, bool, Any]) -> bytes:
+def _dumps_reply(reply: tuple[int, bool, Any], records: list[logging.LogRecord]) -> bytes:
     """The reply pickled so the parent can load it; else a plain error in its place."""
     task_id, ok, value = reply
     try:
-        data = pickle.dumps(reply, pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((task_id, ok, value, records), pickle.HIGHEST_PROTOCOL)
         if not ok:
             pickle.loads(data)  # some exceptions pickle but cannot be rebuilt
         return data
     except Exception as exc:
         error = RuntimeError(f"rules worker could not send {value!r}: {exc!r}")
-        return pickle.dumps((task_id, False, error), pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((task_id, False, error, []), pickle.HIGHEST_PROTOCOL)
 
 
-def _main() -> None:
+def _main(level: int) -> None:
     # Frames own the real stdout; anything printed goes to stderr instead.
     out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    _serve(sys.stdin.buffer, out)
+    collect = _Collect()
+    log.addHandler(collect)
+    log.setLevel(level)
+    log.propagate = False
+    _serve(sys.stdin.buffer, out, collect)
 
 
 if __name__ == "__main__":
-    _main()
+    _main(int(sys.argv[1]) if len(sys.argv) > 1 else logging.WARNING)

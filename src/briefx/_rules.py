@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -579,13 +580,34 @@ def find_organizations(text: str, known: dict[str, str]) -> list[tuple[str, int,
     """Company names by cue: a known name, a "such as" list, "X holding", a quoted brand."""
     hits: list[tuple[str, int, int]] = []
     for variant, canon in known.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", text):
-            hits.append((canon, m.start(), m.end()))
+        hits.extend((canon, start, end) for start, end in _whole_words(text, variant))
     for cue in _LIST_CUE.finditer(text):
         hits.extend(_list_items(text, cue.end()))
     for pattern in (_GENERIC_SUFFIX, _QUOTED_NAME, _QUOTED_NAME_RU):
         hits.extend((m.group(1), m.start(1), m.end(1)) for m in pattern.finditer(text))
     return sorted(hits, key=lambda h: h[1])
+
+
+def _whole_words(text: str, literal: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``literal`` not inside a word or a hyphenated name, as the regex
+    ``(?<![\\w-])literal(?![\\w-])`` finds them, but with ``str.find``: a pattern
+    that opens with a lookbehind makes ``re`` try every position of the text."""
+    pos, size = 0, len(literal)
+    while (start := text.find(literal, pos)) >= 0:
+        end = start + size
+        if _joins(text, start - 1) or _joins(text, end):
+            pos = start + 1
+            continue
+        yield start, end
+        pos = end
+
+
+def _joins(text: str, i: int) -> bool:
+    """Whether the character at ``i`` would make a match part of a longer word."""
+    if not 0 <= i < len(text):
+        return False
+    ch = text[i]
+    return ch.isalnum() or ch in "_-"
 
 
 def _list_items(text: str, pos: int) -> list[tuple[str, int, int]]:

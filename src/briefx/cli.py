@@ -112,7 +112,14 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("jsonl", "csv", "parquet"),
         help="default: from OUT's suffix, else jsonl",
     )
-    p.add_argument("--concurrency", type=int, help="articles in flight at once (default 4)")
+    p.add_argument(
+        "--concurrency", type=int, help="articles in their model calls at once (default 4)"
+    )
+    p.add_argument(
+        "--processes",
+        type=int,
+        help="worker processes for preparation and rules (default: one per core but one, max 4)",
+    )
     p.add_argument("--errors", type=Path, help="errors file (default: OUT's stem + .errors.jsonl)")
     p.add_argument(
         "--retry-errors", action="store_true", help="redo inputs that failed in an earlier run"
@@ -157,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    names = ("model", "base_url", "cache", "concurrency")
+    names = ("model", "base_url", "cache", "concurrency", "processes")
     given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     try:
         return Settings(**given)
