@@ -6,9 +6,17 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefx._normalise import resolve_meeting_date
-from briefx._rules import FoundTrade, find_location, find_region, find_trade_figures
+from briefx._rules import (
+    FoundTrade,
+    _whole_words,
+    find_location,
+    find_region,
+    find_trade_figures,
+)
 
 SEEDS = (
     "penza-belta-doubled",
@@ -356,3 +364,15 @@ def test_find_people_takes_titled_names_only() -> None:
         ("Aleksandr Moor", "Tyumen Oblast Governor"),
         ("Viktor Karanchevich", "Deputy Prime Minister of Belarus"),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["MAZ", "BELAZ", "MAZ-", "-MAZ", "МАЗ", "_", " ", "a", "1", "é", ","]))
+)
+def test_whole_word_search_equals_the_lookaround_regex(parts: list[str]) -> None:
+    text = "".join(parts)
+    for literal in ("MAZ", "МАЗ", "BELAZ"):
+        pattern = rf"(?<![\w-]){re.escape(literal)}(?![\w-])"
+        expected = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+        assert list(_whole_words(text, literal)) == expected
