@@ -43,7 +43,7 @@ class _Job:
     prep: PreparedText
     call: Call
     ctx: dict[str, Any]
-    started: float
+    started: float = 0.0  # set when its model calls start
 
     def messages(self, pass_name: str) -> list[dict[str, str]]:
         return build_messages(pass_name, self.prep.text)
@@ -193,13 +193,12 @@ class Extractor:
         html: bool | None,
     ) -> MeetingSummary | _Job:
         """A cached record (by the input as given, else by its cleaned text), or the job."""
-        started = time.monotonic()
         raw_key = self._raw_key(source, published, html)
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
         prep = self._prepare(source, source_id, html)()
-        return self._job(prep, raw_key, started, source_id, published, url)
+        return self._job(prep, raw_key, source_id, published, url)
 
     async def _abegin(
         self,
@@ -210,20 +209,18 @@ class Extractor:
         html: bool | None,
     ) -> MeetingSummary | _Job:
         """``_begin``, with the text prepared in a rules worker when there are some."""
-        started = time.monotonic()
         raw_key = self._raw_key(source, published, html)
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
         self._pool.start()  # idempotent; a run all from the cache never starts it
         prep = await self._pool.run(self._prepare(source, source_id, html))
-        return self._job(prep, raw_key, started, source_id, published, url)
+        return self._job(prep, raw_key, source_id, published, url)
 
     def _job(
         self,
         prep: PreparedText,
         raw_key: str,
-        started: float,
         source_id: str | None,
         published: str | None,
         url: str | None,
@@ -234,7 +231,7 @@ class Extractor:
             self._cache.set(raw_key, cached.model_dump(mode="json"))
             return cached
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
-        return _Job([key, raw_key], prep, Call(source_id, self.settings.time_budget), ctx, started)
+        return _Job([key, raw_key], prep, Call(source_id, self.settings.time_budget), ctx)
 
     def extract(
         self,
