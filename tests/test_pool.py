@@ -85,7 +85,7 @@ def test_a_killed_worker_hands_its_task_back_to_this_process(
     os.kill(worker_pid, signal.SIGKILL)
     with caplog.at_level(logging.WARNING, logger="briefx"):
         assert _run(pool, functools.partial(os.getpid)) == os.getpid()
-    assert "running the rules in this process" in caplog.text
+    assert "with none the rules run here" in caplog.text
     assert _run(pool, functools.partial(os.getpid)) == os.getpid()  # and stays here
 
 
@@ -153,3 +153,30 @@ def test_a_workers_log_lines_reach_this_process(
     (record,) = [r for r in caplog.records if "cleaning removed" in r.getMessage()]
     assert record.name == "briefx" and record.levelno == logging.WARNING
     assert record.process != os.getpid()  # written in the worker
+
+
+def _pids_at_once(pool: RulesPool, n: int) -> set[object]:
+    async def many() -> list[object]:
+        return list(
+            await asyncio.gather(*(pool.run(functools.partial(os.getpid)) for _ in range(n)))
+        )
+
+    return set(asyncio.run(many()))
+
+
+def test_one_dead_worker_of_two_leaves_the_other_serving(caplog: pytest.LogCaptureFixture) -> None:
+    pool = RulesPool(2)
+    pool.start()
+    try:
+        pids = _pids_at_once(pool, 6)
+        assert len(pids) == 2 and os.getpid() not in pids
+        victim = pids.pop()
+        assert isinstance(victim, int)
+        os.kill(victim, signal.SIGKILL)
+        with caplog.at_level(logging.WARNING, logger="briefx"):
+            seen = _pids_at_once(pool, 4)
+        assert "1 worker(s) left" in caplog.text
+        assert seen - {os.getpid()} == pids  # the survivor, and this process at most once
+        assert pool.processes == 1
+    finally:
+        pool.close()

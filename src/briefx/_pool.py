@@ -66,19 +66,34 @@ class RulesPool:
             return fn()
         try:
             return await asyncio.wrap_future(future)
-        except WorkerDied as exc:
-            log.warning("%s; running the rules in this process from now on", exc)
-            self.processes = 0
-            self.close()
+        except WorkerDied:
+            self._drop_dead()
             return fn()
 
     def _submit(self, fn: Callable[[], R]) -> Future[R] | None:
+        self._drop_dead()
         with self._lock:
-            live = [w for w in self._workers if w.alive]
-            if not live:
+            if not self._workers:
                 return None
-            worker = min(live, key=lambda w: len(w.pending))
+            worker = min(self._workers, key=lambda w: len(w.pending))
             return worker.submit(next(self._ids), pickle.dumps(fn, pickle.HIGHEST_PROTOCOL))
+
+    def _drop_dead(self) -> None:
+        """Forget dead workers, and start no new ones: whatever killed one may again."""
+        with self._lock:
+            dead = [w for w in self._workers if not w.alive]
+            if not dead:
+                return
+            self._workers = [w for w in self._workers if w.alive]
+            self.processes = len(self._workers)
+        for worker in dead:
+            log.warning(
+                "a rules worker process exited with code %s; %d worker(s) left, "
+                "with none the rules run here",
+                worker.proc.poll(),
+                self.processes,
+            )
+            worker.close()  # quick: its process has exited
 
     def close(self) -> None:
         with self._lock:
