@@ -219,7 +219,7 @@ class InstructorBackend:
             patched = instructor.from_openai(client, mode=mode)
             patched.on("completion:response", _count_response)
             own = client if client is not self._given_async else None  # a caller's stays open
-            entry = self._per_loop[loop] = _LoopClient(client, patched, _close_with_loop(own))
+            entry = self._per_loop[loop] = _LoopClient(patched, _close_with_loop(own))
             await anext(entry.closer)
         return entry.patched
 
@@ -275,12 +275,13 @@ class InstructorBackend:
     async def acomplete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
+        patched = await self._async()
         with call.one_pass(), validating(context):
             try:
                 async for attempt in AsyncRetrying(**self._retrying(call)):
                     with attempt:
                         call.check_budget()
-                        result: T = await (await self._async()).chat.completions.create(
+                        result: T = await patched.chat.completions.create(
                             **self._kwargs(messages, response_model, call)
                         )
                         return _as_declared(result, response_model)
@@ -301,8 +302,7 @@ class InstructorBackend:
 
 @dataclass
 class _LoopClient:
-    client: openai.AsyncOpenAI
-    patched: Any
+    patched: Any  # instructor's async client
     closer: AsyncGenerator[None, None]
 
 
