@@ -62,9 +62,9 @@ class Settings(BaseSettings):
     processes: int | None = Field(
         None,
         ge=0,
-        description="Worker processes for the rules when many articles run at once (async);"
-        " None: one per core but one, at most 4, when more than one article is in flight;"
-        " 0: run them in the event loop",
+        description="Worker processes for text preparation and the rules when many articles"
+        " run at once (async); None: one per core but one, at most 4, when more than one"
+        " article is in flight; 0: run them in the event loop",
     )
 
     def resolved_backend(self) -> Literal["openai", "server", "local"]:
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         return 1 if self.resolved_backend() == "local" else self.concurrency
 
     def rule_processes(self) -> int:
-        """Worker processes for the rules: none for one article at a time or one core."""
+        """Processes for preparation and rules: none for one article at a time or one core."""
         if self.processes is not None:
             return self.processes
         if self.workers() <= 1:
