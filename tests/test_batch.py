@@ -503,6 +503,7 @@ def test_rules_in_worker_processes_give_the_same_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from briefx import _pool
+    from briefx._extract import Extractor
     from briefx.testing import StubServer
 
     sent: list[int] = []
@@ -524,7 +525,10 @@ def test_rules_in_worker_processes_give_the_same_records(
                 processes=processes,
             )
             outs[processes] = tmp_path / f"p{processes}.jsonl"
-            summary = run_batch([ARTICLES], outs[processes], settings=settings, progress=False)
+            with Extractor(settings).start() as extractor:  # started: its worker is ready
+                summary = run_batch(
+                    [ARTICLES], outs[processes], extractor=extractor, progress=False
+                )
             assert summary.records == len(ALL_ARTICLES) and summary.errors == 0
     # Each article of the second run was prepared and assembled in a worker.
     assert len(sent) == 2 * len(ALL_ARTICLES)

@@ -23,7 +23,7 @@ from briefx._pool import RulesPool, _dumps_reply
 @pytest.fixture
 def pool() -> Iterator[RulesPool]:
     pool = RulesPool(1)
-    pool.start()
+    pool.start(wait=True)
     yield pool
     pool.close()
 
@@ -91,7 +91,7 @@ def test_a_killed_worker_hands_its_task_back_to_this_process(
 
 def test_no_pool_runs_in_process() -> None:
     pool = RulesPool(0)
-    pool.start()
+    pool.start(wait=True)
     assert _run(pool, functools.partial(os.getpid)) == os.getpid()
     pool.close()
 
@@ -102,7 +102,7 @@ def test_workers_leave_with_a_killed_parent(tmp_path: Path) -> None:
         import asyncio, functools, os, sys, time
         from briefx._pool import RulesPool, _dumps_reply
         pool = RulesPool(1)
-        pool.start()
+        pool.start(wait=True)
         print(asyncio.run(pool.run(functools.partial(os.getpid))), flush=True)
         time.sleep(60)
         """
@@ -129,7 +129,7 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
             from briefx._pool import RulesPool, _dumps_reply
             print("script ran", flush=True)
             pool = RulesPool(1)
-            pool.start()
+            pool.start(wait=True)
             print(asyncio.run(pool.run(functools.partial(sum, [20, 22]))))
             pool.close()
             """
@@ -166,7 +166,7 @@ def _pids_at_once(pool: RulesPool, n: int) -> set[object]:
 
 def test_one_dead_worker_of_two_leaves_the_other_serving(caplog: pytest.LogCaptureFixture) -> None:
     pool = RulesPool(2)
-    pool.start()
+    pool.start(wait=True)
     try:
         pids = _pids_at_once(pool, 6)
         assert len(pids) == 2 and os.getpid() not in pids
@@ -178,5 +178,16 @@ def test_one_dead_worker_of_two_leaves_the_other_serving(caplog: pytest.LogCaptu
         assert "1 worker(s) left" in caplog.text
         assert seen - {os.getpid()} == pids  # the survivor, and this process at most once
         assert pool.processes == 1
+    finally:
+        pool.close()
+
+
+def test_tasks_run_here_until_a_worker_is_ready() -> None:
+    pool = RulesPool(1)
+    pool.start()  # the worker is still starting: importing the rules takes ~0.3 s
+    try:
+        assert _run(pool, functools.partial(os.getpid)) == os.getpid()
+        pool.start(wait=True)
+        assert _run(pool, functools.partial(os.getpid)) != os.getpid()
     finally:
         pool.close()

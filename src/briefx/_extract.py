@@ -107,7 +107,7 @@ class Extractor:
         """Start now what the first article would: the model client (and the embedded
         model's server), and the rules workers used when many articles run at once."""
         _ = self._backend
-        self._pool.start()
+        self._pool.start(wait=True)
         return self
 
     # -- the pipeline -------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import itertools
 import logging
 import os
@@ -38,6 +39,9 @@ log = logging.getLogger("briefx")
 
 R = TypeVar("R")
 _HEADER = struct.Struct(">I")  # frame length
+_READY = -1  # the task id of the frame a worker sends once it can take tasks
+# What the tasks call: imported before a worker says it is ready.
+_PRELOAD = ("briefx._prepare", "briefx._assemble")
 
 
 class WorkerDied(RuntimeError):
@@ -53,11 +57,19 @@ class RulesPool:
         self._ids = itertools.count()
         self._lock = threading.Lock()
 
-    def start(self) -> None:
-        """Start the workers now (idempotent), so they are ready when the first answers are."""
+    def start(self, wait: bool = False) -> None:
+        """Start the workers (idempotent); with ``wait``, until each can take tasks.
+
+        Until a worker has imported the rules, tasks run in this process, so
+        starting workers never makes the first articles slower.
+        """
         with self._lock:
             while len(self._workers) < self.processes:
                 self._workers.append(_Worker())
+            workers = list(self._workers)
+        if wait:
+            for worker in workers:
+                worker.ready.wait(timeout=60)
 
     async def run(self, fn: Callable[[], R]) -> R:
         """``fn()`` in a worker (``fn`` must pickle), or here when there is none."""
@@ -73,9 +85,10 @@ class RulesPool:
     def _submit(self, fn: Callable[[], R]) -> Future[R] | None:
         self._drop_dead()
         with self._lock:
-            if not self._workers:
+            ready = [w for w in self._workers if w.ready.is_set()]
+            if not ready:
                 return None
-            worker = min(self._workers, key=lambda w: len(w.pending))
+            worker = min(ready, key=lambda w: len(w.pending))
             return worker.submit(next(self._ids), pickle.dumps(fn, pickle.HIGHEST_PROTOCOL))
 
     def _drop_dead(self) -> None:
@@ -119,6 +132,7 @@ class _Worker:
         )
         self.pending: dict[int, Future[Any]] = {}
         self.alive = True
+        self.ready = threading.Event()  # set once the worker has imported the rules
         self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._threads = [
@@ -154,12 +168,16 @@ class _Worker:
         try:
             while (frame := _read_frame(stdout)) is not None:
                 task_id, ok, value, records = pickle.loads(frame)
+                if task_id == _READY:
+                    self.ready.set()
+                    continue
                 for record in records:  # the task's log lines, to this process's handlers
                     logging.getLogger(record.name).handle(record)
                 with self._lock:
                     future = self.pending.pop(task_id)
                 _settle(future, ok, value)
         finally:
+            self.ready.set()  # a dead worker never becomes ready: let waiters go
             with self._lock:
                 self.alive = False
                 orphans, self.pending = list(self.pending.values()), {}
@@ -253,6 +271,9 @@ def _main(level: int) -> None:
     log.addHandler(collect)
     log.setLevel(level)
     log.propagate = False
+    for module in _PRELOAD:
+        importlib.import_module(module)
+    _write_frame(out, pickle.dumps((_READY, True, None, []), pickle.HIGHEST_PROTOCOL))
     _serve(sys.stdin.buffer, out, collect)
 
 
