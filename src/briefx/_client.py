@@ -99,6 +99,12 @@ class Call:
         self.budget = budget
         self.usage = usage or Usage()
 
+    def restart(self) -> float:
+        """Give the whole budget again from now (the calls start only now); returns now."""
+        now = time.monotonic()
+        self.deadline = now + self.budget
+        return now
+
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 

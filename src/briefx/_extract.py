@@ -50,8 +50,7 @@ class _Job:
 
     def restart_clock(self) -> None:
         """Time and budget count from here: waiting for a model slot is not the article's."""
-        self.started = time.monotonic()
-        self.call.deadline = self.started + self.call.budget
+        self.started = self.call.restart()
 
 
 class Extractor:
