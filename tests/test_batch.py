@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -534,3 +535,32 @@ def test_rules_in_worker_processes_give_the_same_records(
     assert len(sent) == 2 * len(ALL_ARTICLES)
     assert "with none the rules run here" not in caplog.text
     assert _records_by_id(outs[1]) == _records_by_id(outs[0])
+
+
+def test_objects_from_before_the_batch_are_frozen_only_while_it_runs(tmp_path: Path) -> None:
+    for n in range(3):
+        _write(tmp_path / "in" / f"a{n}.txt", "text")
+
+    class Watching(FakeExtractor):
+        frozen: ClassVar[list[int]] = []
+
+        async def aextract(self, source: str | bytes, **kw: Any) -> MeetingSummary:
+            self.frozen.append(gc.get_freeze_count())
+            return await super().aextract(source, **kw)
+
+    fake = Watching()
+    run_batch([tmp_path / "in"], tmp_path / "r.jsonl", extractor=fake, progress=False)
+    assert len(fake.frozen) == 3 and min(fake.frozen) > 0  # full collections skip them
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_heap_the_caller_froze_stays_frozen(tmp_path: Path) -> None:
+    _write(tmp_path / "in" / "a.txt", "text")
+    gc.freeze()
+    try:
+        run_batch(
+            [tmp_path / "in"], tmp_path / "r.jsonl", extractor=FakeExtractor(), progress=False
+        )
+        assert gc.get_freeze_count() > 0  # not unfrozen by the batch
+    finally:
+        gc.unfreeze()

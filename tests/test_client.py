@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import warnings
 from pathlib import Path
+from typing import Any
+
+import httpx
+import instructor
+import openai
+import pytest
 
 from briefx import aextract
 from briefx._answers import FactsAnswer, PeopleAnswer
-from briefx._client import _prepared
+from briefx._client import InstructorBackend, _apost, _instructor, _prepared
 from briefx._extract import Extractor
 from briefx._prepare import prepare
 from briefx._prompts import PASSES, build_messages
 from briefx._settings import Settings
-from briefx.testing import StubServer
+from briefx.testing import StubServer, minimal_instance
 from conftest import ARTICLES
 
 TEMPLATE_SYNTAX = "Prices rose {{ text }} and {% if x %}fell{% endif %} {# not a comment #}."
@@ -102,3 +109,97 @@ def test_one_extractor_under_two_event_loops() -> None:
     assert [r.region.iso_code if r.region else None for r in records] == ["RU-VLG", "RU-VLG"]
     assert requests == 6 and all(r.usage.retries == 0 for r in records)
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def _answering(sent: list[httpx.Request]) -> httpx.MockTransport:
+    """A transport that keeps each request and answers it with a minimal valid instance."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        body = json.loads(request.content)
+        if "tools" in body:
+            tool = body["tools"][0]["function"]
+            args = json.dumps(minimal_instance(tool["parameters"]))
+            function = {"name": tool["name"], "arguments": args}
+            call = {"id": "c", "type": "function", "function": function}
+            message: dict[str, Any] = {"role": "assistant", "content": None, "tool_calls": [call]}
+        else:
+            schema = body["response_format"]["json_schema"]["schema"]
+            message = {"role": "assistant", "content": json.dumps(minimal_instance(schema))}
+        choice = {"index": 0, "finish_reason": "stop", "message": message}
+        usage = {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}
+        completion = {"id": "x", "object": "chat.completion", "created": 0, "model": "m"}
+        return httpx.Response(200, json={**completion, "choices": [choice], "usage": usage})
+
+    return httpx.MockTransport(handle)
+
+
+def _sent(request: httpx.Request) -> tuple[str, str, dict[str, Any]]:
+    return request.method, request.url.path, json.loads(request.content)
+
+
+@pytest.mark.parametrize("mode", [instructor.Mode.JSON_SCHEMA, instructor.Mode.TOOLS])
+def test_requests_are_what_openai_create_would_send(mode: instructor.Mode) -> None:
+    # briefx posts instructor's request without openai's transform; the bytes
+    # on the wire must not change, or a hosted API would see a different call.
+    sent: list[httpx.Request] = []
+    client = openai.OpenAI(
+        api_key="k", base_url="http://model.test/v1", max_retries=0,
+        http_client=httpx.Client(transport=_answering(sent)),
+    )  # fmt: skip
+    kwargs: dict[str, Any] = {
+        "model": "m",
+        "messages": build_messages("facts", prepare(_article()).text),
+        "temperature": 0.0,
+        "max_tokens": 64,
+        "seed": 7,
+        "timeout": 5.0,
+    }
+    ours = _instructor(client, mode).chat.completions.create(
+        response_model=_prepared(FactsAnswer), **kwargs
+    )
+    theirs = instructor.from_openai(client, mode=mode).chat.completions.create(
+        response_model=_prepared(FactsAnswer), **kwargs
+    )
+    assert ours == theirs
+    assert len(sent) == 2 and _sent(sent[0]) == _sent(sent[1])
+    assert sent[0].headers["content-type"] == sent[1].headers["content-type"]
+
+
+def test_async_requests_skip_create_unless_a_parameter_needs_it() -> None:
+    sent: list[httpx.Request] = []
+    client = openai.AsyncOpenAI(
+        api_key="k", base_url="http://model.test/v1", max_retries=0,
+        http_client=httpx.AsyncClient(transport=_answering(sent)),
+    )  # fmt: skip
+    created: list[dict[str, Any]] = []
+    real_create = client.chat.completions.create
+
+    async def create(**kwargs: Any) -> Any:
+        created.append(kwargs)
+        return await real_create(**kwargs)
+
+    client.chat.completions.create = create  # type: ignore[method-assign]
+    messages = build_messages("people", "Text.")
+    schema = {"type": "json_schema", "json_schema": {"name": "P", "schema": {"type": "object"}}}
+
+    async def run() -> None:
+        await _apost(client, model="m", messages=messages, response_format=schema, timeout=3.0)
+        assert created == []  # plain JSON: posted as it is
+        await _apost(client, model="m", messages=messages, response_format=schema, user="u1")
+        assert [c.get("user") for c in created] == ["u1"]  # openai's create handles the rest
+
+    asyncio.run(run())
+    assert [json.loads(r.content).get("user") for r in sent] == [None, "u1"]
+
+
+def test_async_use_builds_no_sync_client() -> None:
+    with StubServer() as srv:
+        extractor = Extractor(_settings(srv))
+        record = asyncio.run(extractor.aextract(_article(), source_id="async-only"))
+        backend = extractor._backend
+        assert record.region is not None
+        assert isinstance(backend, InstructorBackend) and backend._client is None
+        extractor.extract(_article() + "\n\nSync too.\n", source_id="sync")
+        assert backend._client is not None
+        extractor.close()

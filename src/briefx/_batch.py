@@ -23,7 +23,9 @@ input is done again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
+import gc
 import importlib.util
 import json
 import logging
@@ -526,7 +528,8 @@ async def _extract_all(
             width = 2 * extractor.settings.workers()
         else:
             width = settings.concurrency
-        await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
+        with _older_objects_frozen():
+            await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
     finally:
         records.close()
         errors.close()
@@ -545,6 +548,24 @@ async def _close(extractor: object) -> None:
     close = getattr(extractor, "close", None)
     if close is not None:
         close()
+
+
+@contextlib.contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Leave the objects made before the batch out of full collections while it runs.
+
+    A full collection rescans every object of the imported libraries: 80-90 ms
+    in which every article in flight waits. They are unfrozen afterwards, so
+    nothing outlives the batch; a process that froze its own heap is left as is.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 async def _process(item: BatchItem, extractor: AsyncExtractor) -> tuple[dict[str, Any], bool]:

@@ -29,6 +29,7 @@ import instructor
 import openai
 from httpx_aiohttp import AiohttpTransport
 from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -200,12 +201,26 @@ class InstructorBackend:
             "timeout": settings.request_timeout,
         }
         json_object = wanted == "json_object"
-        self._client = client or openai.OpenAI(**common, http_client=_sync_http_client(json_object))
-        self._sync = instructor.from_openai(self._client, mode=mode)
-        self._sync.on("completion:response", _count_response)
+        self._given = client
+        self._client: openai.OpenAI | None = None  # made on the first sync call
         self._given_async = async_client
-        self._async_args = (common, json_object, mode)
+        self._args = (common, json_object, mode)
         self._per_loop: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+
+    @functools.cached_property
+    def _sync(self) -> Any:
+        """The sync instructor client, made when first needed.
+
+        Async-only use (a batch, ``aextract``) never pays for it: building an
+        httpx client loads the CA bundle, 40-80 ms of the batch's start-up.
+        """
+        common, json_object, mode = self._args
+        self._client = self._given or openai.OpenAI(
+            **common, http_client=_sync_http_client(json_object)
+        )
+        patched = _instructor(self._client, mode)
+        patched.on("completion:response", _count_response)
+        return patched
 
     async def _async(self) -> Any:
         """The async instructor client of the running event loop.
@@ -218,11 +233,11 @@ class InstructorBackend:
         entry = self._per_loop.get(loop)
         if entry is None:
             self._drop_ended_loops()
-            common, json_object, mode = self._async_args
+            common, json_object, mode = self._args
             client = self._given_async or openai.AsyncOpenAI(
                 **common, http_client=_async_http_client(json_object)
             )
-            patched = instructor.from_openai(client, mode=mode)
+            patched = _instructor(client, mode)
             patched.on("completion:response", _count_response)
             own = client if client is not self._given_async else None  # a caller's stays open
             entry = self._per_loop[loop] = _LoopClient(patched, _close_with_loop(own))
@@ -296,7 +311,8 @@ class InstructorBackend:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
         self._drop_ended_loops()
 
     async def aclose(self) -> None:
@@ -304,6 +320,52 @@ class InstructorBackend:
         if entry is not None:
             await entry.closer.aclose()  # its finally closes the client
         self._drop_ended_loops()
+
+
+# What instructor sends, all plain JSON already: openai's request transform
+# (aliases, dates, files) would return them unchanged.
+_PLAIN_PARAMS = frozenset(
+    {"model", "messages", "response_format", "tools", "tool_choice", "temperature",
+     "max_tokens", "seed", "timeout"}
+)  # fmt: skip
+_PATH = "/chat/completions"
+
+
+def _instructor(client: openai.OpenAI | openai.AsyncOpenAI, mode: instructor.Mode) -> Any:
+    """instructor over ``client``, sending chat completions without openai's transform.
+
+    ``chat.completions.create`` checks every message against the union of
+    message types before it sends: 0.6 ms of CPU per call, half of openai's
+    own, on a batch's one event loop. ``client.post`` is openai's documented
+    way to send a body as it is; anything else goes through ``create``.
+    """
+    if isinstance(client, openai.AsyncOpenAI):
+        create = instructor.patch(create=functools.partial(_apost, client), mode=mode)
+        return instructor.AsyncInstructor(client=client, create=create, mode=mode)
+    create = instructor.patch(create=functools.partial(_post, client), mode=mode)
+    return instructor.Instructor(client=client, create=create, mode=mode)
+
+
+def _plain(kwargs: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
+    """The body and request options, if openai's transform would leave the body as it is."""
+    if not kwargs.keys() <= _PLAIN_PARAMS:
+        return None
+    body = {key: value for key, value in kwargs.items() if key != "timeout"}
+    return body, {"timeout": kwargs["timeout"]} if "timeout" in kwargs else {}
+
+
+def _post(client: openai.OpenAI, **kwargs: Any) -> Any:
+    plain = _plain(kwargs)
+    if plain is None:
+        return client.chat.completions.create(**kwargs)
+    return client.post(_PATH, body=plain[0], options=plain[1], cast_to=ChatCompletion)
+
+
+async def _apost(client: openai.AsyncOpenAI, **kwargs: Any) -> Any:
+    plain = _plain(kwargs)
+    if plain is None:
+        return await client.chat.completions.create(**kwargs)
+    return await client.post(_PATH, body=plain[0], options=plain[1], cast_to=ChatCompletion)
 
 
 @dataclass
