@@ -457,6 +457,10 @@ class StubServer:
         return _completion(body, payload, truncate=outcome == "truncated", serial=serial)
 
 
+# Outcomes that are not a completion: errors, dropped or cut-off connections.
+_NOT_ANSWERED = frozenset({"429", "500", "503", "drop", "timeout", "truncated_body"})
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     # A batch opens many connections at once; the default backlog of 5 would
@@ -489,6 +493,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(404, "not found")
 
     def do_POST(self) -> None:
+        received = time.monotonic()
         stub = self.server.stub
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         try:
@@ -500,12 +505,19 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_error(404, f"no route {self.path}")
             return
-        if stub._sleep(stub.delay):
+        # Build the answer while waiting, so it leaves `delay` after the request
+        # came in even when many are due at once (they would queue on the GIL).
+        answer = None if outcome in _NOT_ANSWERED else stub._answer(body, outcome, serial)
+        ready = None if answer is None else json.dumps(answer, ensure_ascii=False).encode()
+        if stub._sleep(stub.delay - (time.monotonic() - received)):
             self._drop()
-            return
-        self._respond(stub, body, outcome, serial)
+        elif ready is not None:
+            self._send_bytes(200, ready)
+        else:
+            self._respond(stub, body, outcome, serial)
 
     def _respond(self, stub: StubServer, body: dict[str, Any], outcome: str, serial: int) -> None:
+        """The faults in ``_NOT_ANSWERED``; completions are sent by ``do_POST``."""
         if outcome == "429":
             retry = {"Retry-After": f"{stub.retry_after:g}"}
             self._send_error(429, "rate limit reached", "rate_limit_exceeded", retry)
@@ -519,8 +531,6 @@ class _Handler(BaseHTTPRequestHandler):
         elif outcome == "truncated_body":
             text = json.dumps(stub._answer(body, "ok", serial))
             self._send_bytes(200, text[: len(text) // 2].encode())
-        else:
-            self._send_json(200, stub._answer(body, outcome, serial))
 
     def _drop(self) -> None:
         self.close_connection = True
