@@ -332,6 +332,9 @@ def _bad_payload(body: Mapping[str, Any]) -> Any:
 class StubServer:
     """An OpenAI-compatible chat server on 127.0.0.1 that answers by schema and injects faults.
 
+    A completion leaves ``delay`` seconds after its request came in, however
+    many are due at the same moment.
+
     ``script`` faults are used one per request, in order; after that each request
     gets a fault from ``faults`` with probability ``fault_rate`` (seeded by
     ``seed`` and keyed on the request's content, so runs repeat). ``responder``
