@@ -19,8 +19,9 @@ Prints, in one run:
   ceil(N / C) rounds give a floor above 1.0), CPU per article in this
   process and in the workers, seconds per article from its first model call;
 - the same model calls alone (openai + instructor, three per article, C
-  articles at once, no preparation, rules, cache or output): what the client
-  stack costs by itself on this machine, so the rest is briefx's;
+  articles at once, all started together: no preparation, rules, cache,
+  output or start spacing): what the client stack costs by itself on this
+  machine;
 - a rerun of the same inputs from the cache: library overhead per article in
   ms (reading, cleaning, cache lookup, writing); target <= 1 ms.
 """
@@ -218,8 +219,9 @@ def report(runs: list[Cold], n: int, c: int, latency: float) -> None:
     first, loop, workers, floor = runs
     print(f"worker processes vs the event loop: wall {loop.wall / workers.wall:.2f}x faster")
     print(
-        f"the same calls with nothing around them: ratio {floor.wall / bound:.3f}; briefx "
-        f"adds {(workers.wall - floor.wall) / n * 1000:.1f} ms of wall per article on top"
+        f"the same calls with nothing around them: ratio {floor.wall / bound:.3f}; briefx's "
+        f"wall per article minus theirs: {(workers.wall - floor.wall) / n * 1000:+.1f} ms "
+        "(below 0: its spaced starts won back more than the rest of briefx costs)"
     )
     print(
         f"a process's first batch, end to end: ratio {first.wall / bound:.3f}; "

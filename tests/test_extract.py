@@ -7,6 +7,7 @@ Re-record with a model server on 127.0.0.1:8765 (see README, "Cassettes"):
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from briefx import Extractor, MeetingSummary, Settings, prepare
+from briefx._extract import _PacedSlots
 from briefx._prompts import PASSES
 from briefx.testing import StubServer
 from conftest import ALL_ARTICLES, ARTICLES, ROOT
@@ -135,3 +137,38 @@ def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:
     records = asyncio.run(both())
     assert [r.region.iso_code if r.region else None for r in records] == ["RU-VLG", "RU-VLG"]
     assert all(0.6 <= r.usage.seconds < 1.1 for r in records)  # its own calls, not the wait
+
+
+def test_articles_start_their_model_calls_an_interval_apart() -> None:
+    # Four articles let in at once: without spacing their twelve requests arrive
+    # within milliseconds; with it, each article's three come 0.2 s after the last's.
+    text = (ARTICLES / "vologda-belta.txt").read_text(encoding="utf-8")
+
+    async def four(base_url: str) -> None:
+        settings = Settings(
+            base_url=base_url, api_key="test-key", cache=False, concurrency=4,
+            start_interval=0.2, processes=0,
+        )  # fmt: skip
+        async with Extractor(settings) as extractor:
+            await asyncio.gather(*(extractor.aextract(f"{text}\n\nCopy {n}.\n") for n in range(4)))
+
+    with StubServer() as srv:
+        asyncio.run(four(srv.base_url))
+        arrivals = sorted(r.at for r in srv.received if r.path.endswith("/chat/completions"))
+    assert len(arrivals) == 4 * len(PASSES)
+    firsts = arrivals[:: len(PASSES)]
+    # A lower bound only: sleeping can run late on a loaded machine, never early.
+    assert all(later - earlier >= 0.1 for earlier, later in itertools.pairwise(firsts))
+
+
+async def test_a_start_cancelled_while_spaced_out_gives_its_slot_back() -> None:
+    slots = _PacedSlots(2, interval=10.0)
+    await slots.__aenter__()  # the first starts at once; the next is due in 10 s
+    waiting = asyncio.create_task(slots.__aenter__())
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert not slots._free.locked()  # one of two slots held: the cancelled one came back
+    await slots.__aexit__(None, None, None)

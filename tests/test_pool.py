@@ -191,3 +191,13 @@ def test_tasks_run_here_until_a_worker_is_ready() -> None:
         assert _run(pool, functools.partial(os.getpid)) != os.getpid()
     finally:
         pool.close()
+
+
+def test_closing_ends_each_worker_cleanly_after_its_last_answer() -> None:
+    pool = RulesPool(1)
+    pool.start(wait=True)
+    (worker,) = pool._workers
+    answers = [_run(pool, functools.partial(sum, [n, 1])) for n in range(5)]
+    pool.close()
+    assert answers == [1, 2, 3, 4, 5]
+    assert worker.proc.returncode == 0  # it leaves by os._exit(0), not by a crash

@@ -25,3 +25,12 @@ def test_processes_from_argument_then_environment(monkeypatch: pytest.MonkeyPatc
     assert Settings(base_url="http://x/v1", processes=2).rule_processes() == 2
     with pytest.raises(ValueError, match="greater than or equal to 0"):
         Settings(processes=-1)
+
+
+def test_start_interval_from_argument_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().start_interval == 0.01
+    monkeypatch.setenv("BRIEFX_START_INTERVAL", "0")
+    assert Settings().start_interval == 0.0
+    assert Settings(start_interval=0.25).start_interval == 0.25
+    with pytest.raises(ValueError, match="greater than or equal to 0"):
+        Settings(start_interval=-0.1)

@@ -77,7 +77,7 @@ class Extractor:
         self._lock = threading.Lock()
         self._cache = Cache(self.settings.cache_dir if self.settings.cache else None)
         self._pool = RulesPool(self.settings.rule_processes())
-        self._slots: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+        self._slots: dict[asyncio.AbstractEventLoop, _PacedSlots] = {}
 
     @property
     def _backend(self) -> Backend:
@@ -284,7 +284,7 @@ class Extractor:
         record = await self._pool.run(self._rules(job, list(answers), published, url))
         return self._keep(job, record)
 
-    def _model_slots(self) -> asyncio.Semaphore:
+    def _model_slots(self) -> _PacedSlots:
         """At most ``Settings.workers()`` articles in their model calls on this loop.
 
         The limit is on the model calls, not on whole articles, so the rules of
@@ -294,7 +294,8 @@ class Extractor:
         slots = self._slots.get(loop)
         if slots is None:
             self._slots = {old: s for old, s in self._slots.items() if not old.is_closed()}
-            slots = self._slots[loop] = asyncio.Semaphore(self.settings.workers())
+            slots = _PacedSlots(self.settings.workers(), self.settings.start_interval)
+            self._slots[loop] = slots
         return slots
 
     async def aclose(self) -> None:
@@ -325,6 +326,43 @@ class Extractor:
     async def __aexit__(self, *exc: Any) -> None:
         # The async HTTP client's connections belong to this loop: close them in it.
         await self.aclose()
+
+
+class _PacedSlots:
+    """At most ``size`` articles in their model calls, started ``interval`` seconds apart.
+
+    Articles that start together send their requests together, and answers
+    that arrive together are worked through turn by turn on the one event
+    loop: each article then waits for the whole group, round after round when
+    the server's latency is steady. Starts about one article's loop time
+    apart keep them out of step, and cost no throughput, since the loop could
+    not start them faster.
+    """
+
+    def __init__(self, size: int, interval: float) -> None:
+        self._free = asyncio.Semaphore(size)
+        self._interval = interval
+        self._turn = asyncio.Lock()  # one article at a time waits out the interval
+        self._last = float("-inf")  # when the last article started
+
+    async def __aenter__(self) -> None:
+        await self._free.acquire()
+        if self._interval <= 0:
+            return
+        try:
+            # Counted from when the last one really started, so a loop that was
+            # busy for a while does not let the waiting ones go all at once.
+            async with self._turn:
+                wait = self._last + self._interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                self._last = time.monotonic()
+        except BaseException:  # cancelled while waiting: the slot is not taken
+            self._free.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._free.release()
 
 
 def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:

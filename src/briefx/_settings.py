@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(2_000_000, gt=0)
     # Batch
     concurrency: int = Field(4, ge=1)
+    start_interval: float = Field(
+        0.01,
+        ge=0,
+        description="Seconds between the starts of two articles' model calls on one event loop"
+        " (async), so their requests and answers do not move in one burst; 0: no spacing",
+    )
     processes: int | None = Field(
         None,
         ge=0,
