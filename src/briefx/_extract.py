@@ -289,6 +289,7 @@ class Extractor:
 
         The limit is on the model calls, not on whole articles, so the rules of
         answered articles run while the next ones are already with the model.
+        They start ``Settings.start_interval`` apart (see ``_PacedSlots``).
         """
         loop = asyncio.get_running_loop()
         slots = self._slots.get(loop)
