@@ -15,10 +15,13 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 
 import vcr
 
+import briefx._extract as extract_module
 from briefx import Extractor, MeetingSummary, Settings, Usage, prepare
+from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._baseline import baseline_extract
 from briefx._errors import BriefxError
 from briefx._eval import evaluate, format_comparison
@@ -26,6 +29,8 @@ from briefx._eval import evaluate, format_comparison
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES, GOLD, CASSETTES = ROOT / "examples/articles", ROOT / "examples/gold", ROOT / "cassettes"
 RECORDED_BASE_URL = "http://127.0.0.1:8765/v1"
+sys.path.insert(0, str(ROOT / "tests"))
+from _cassettes import canonical  # noqa: E402  # the tests' matcher: one way to replay
 
 
 def _settings(live: bool) -> Settings:
@@ -48,7 +53,9 @@ def _cassette(live: bool, module: str, test: str, name: str) -> Iterator[None]:
             yield
         return
     path = CASSETTES / module / f"{test}[{name}].yaml"
-    with vcr.use_cassette(str(path), record_mode="none", match_on=["method", "path", "body"]):
+    recorder = vcr.VCR(record_mode="none", match_on=["method", "path", "canonical"])
+    recorder.register_matcher("canonical", canonical)
+    with recorder.use_cassette(str(path)):
         yield
 
 
@@ -78,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     names = sorted(p.stem for p in GOLD.glob("*.json") if (ARTICLES / f"{p.stem}.txt").exists())
     settings = _settings(args.live)
     cleaned = {n: prepare((ARTICLES / f"{n}.txt").read_text(encoding="utf-8")).text for n in names}
-    with Extractor(settings) as ex:
+    answers: dict[str, tuple[Any, ...]] = {}
+    with Extractor(settings) as ex, _keeping_answers(answers):
         ours, our_err = _run(
             names,
             args.live,
@@ -101,7 +109,48 @@ def main(argv: list[str] | None = None) -> int:
     print(baseline.format_table(), "\n")
     print(format_comparison(report, baseline), "\n")
     _print_preparation(names, cleaned, ours, base)
+    print()
+    print(_ablation(answers, ours, cleaned))
     return 0
+
+
+@contextmanager
+def _keeping_answers(out: dict[str, tuple[Any, ...]]) -> Iterator[None]:
+    """Keep each article's model answers as assembly receives them, for the ablation."""
+    real = extract_module.assemble
+
+    def keeping(prep: Any, *answers: Any, **kwargs: Any) -> MeetingSummary:
+        out[str(prep.source_id)] = (prep, answers, kwargs)
+        return real(prep, *answers, **kwargs)
+
+    extract_module.assemble = keeping  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        extract_module.assemble = real  # type: ignore[assignment]
+
+
+def _ablation(
+    answers: dict[str, tuple[Any, ...]],
+    combined: dict[str, MeetingSummary],
+    cleaned: dict[str, str],
+) -> str:
+    """Rules alone (model answers emptied), the model alone (rule finders off), both."""
+    from briefx._assemble import assemble
+
+    empty = (PeopleAnswer(), CompaniesAnswer(), FactsAnswer())
+    rules = {n: assemble(p, *empty, **kw) for n, (p, _, kw) in answers.items()}
+    model = {n: assemble(p, *a, finders=False, **kw) for n, (p, a, kw) in answers.items()}
+    both = {n: combined[n] for n in answers}
+    reports = [evaluate(r, GOLD, cleaned, label=label) for label, r in
+               (("rules only", rules), ("model only", model), ("combined", both))]  # fmt: skip
+    fields = list(reports[-1].field_f1)
+    head = f"{'ablation':<16}" + "".join(f"{r.label:>12}" for r in reports)
+    rows = [head, "-" * len(head)]
+    for name in fields:
+        rows.append(f"{name:<16}" + "".join(f"{r.field_f1.get(name, 0.0):>12.3f}" for r in reports))
+    rows.append(f"{'macro-F1':<16}" + "".join(f"{r.macro_f1:>12.3f}" for r in reports))
+    return "\n".join(rows)
 
 
 def _token_counter() -> tuple[Callable[[str], int], str]:

@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from _cassettes import canonical, rerecord_message
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = ROOT / "examples" / "articles"
 GOLD = ROOT / "examples" / "gold"
@@ -82,10 +84,15 @@ def vcr_config() -> dict[str, Any]:
         "filter_query_parameters": ["api_key", "key", "api-key"],
         "decode_compressed_response": True,
         "before_record_response": _scrub_response,
-        # Requests differ only by body, so match on it: a changed prompt must re-record.
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+        # Requests differ only by body, so match on what it asks (tests/_cassettes.py):
+        # a changed prompt must re-record, a library's reworded error text must not.
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "canonical"],
         "allow_playback_repeats": False,
     }
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    vcr.register_matcher("canonical", canonical)
 
 
 @pytest.fixture(scope="module")
@@ -95,15 +102,41 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _all_cassette_interactions_played(request: pytest.FixtureRequest) -> Iterator[None]:
-    """A test that replays fewer calls than were recorded no longer does what was recorded."""
+def _all_cassette_interactions_played(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A request with no recording fails naming the re-record command; a test that
+    replays fewer calls than were recorded no longer does what was recorded."""
+    replaying = (
+        request.node.get_closest_marker("vcr") is not None
+        and (request.config.getoption("--record-mode") or "none") == "none"
+    )
+    unmatched = _track_unmatched(monkeypatch) if replaying else []
     yield
-    if request.node.get_closest_marker("vcr") is None:
-        return
-    if request.config.getoption("--record-mode", "none") != "none":
+    if not replaying:
         return
     cassette = request.getfixturevalue("vcr")
+    if unmatched:
+        pytest.fail(rerecord_message(request.node.nodeid, cassette, unmatched), pytrace=False)
     assert cassette.all_played, f"{len(cassette) - cassette.play_count} recorded calls not replayed"
+
+
+def _track_unmatched(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Requests that found no recording (vcrpy then raises inside the HTTP client,
+    which openai reports as a mere connection error)."""
+    from vcr.cassette import Cassette
+
+    unmatched: list[Any] = []
+    plays = Cassette.can_play_response_for
+
+    def can_play(self: Any, vcr_request: Any) -> bool:
+        found = bool(plays(self, vcr_request))
+        if not found and self.write_protected:
+            unmatched.append(vcr_request)
+        return found
+
+    monkeypatch.setattr(Cassette, "can_play_response_for", can_play)
+    return unmatched
 
 
 # The real model server cassettes were recorded against (see README, "Cassettes").

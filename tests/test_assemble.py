@@ -17,7 +17,7 @@ NO_COMPANIES = CompaniesAnswer()
 def test_mentioned_people_are_dropped_present_ones_kept(seed_texts: dict[str, str]) -> None:
     prep = prepare(seed_texts["smolensk-press-release"], source_id="smolensk")
     people = PeopleAnswer(
-        is_meeting=True,
+        kind="meeting",
         participants=[
             Person(name="Aleksandr Lukashenko", position="Belarusian President", country="BY"),
             Person(name="Vasily Anokhin", position="Smolensk Oblast Governor", country="RU"),
@@ -35,7 +35,7 @@ def test_mentioned_people_are_dropped_present_ones_kept(seed_texts: dict[str, st
 def test_every_fact_cites_the_cleaned_text(seed_texts: dict[str, str]) -> None:
     prep = prepare(seed_texts["penza-belta-doubled"])
     people = PeopleAnswer(
-        is_meeting=True,
+        kind="meeting",
         participants=[
             Person(name="Oleg Melnichenko", position="Governor of Penza Oblast", country="RU")
         ],
@@ -57,7 +57,7 @@ def test_unquoted_sentence_is_not_a_quote(seed_texts: dict[str, str]) -> None:
     facts = FactsAnswer.model_construct(
         agreements=[], trade_figures=[], quotes=[Quote(speaker="", text=sentence)]
     )
-    record = assemble(prep, PeopleAnswer(is_meeting=True), NO_COMPANIES, facts)
+    record = assemble(prep, PeopleAnswer(kind="meeting"), NO_COMPANIES, facts)
     assert all(sentence not in q.text for q in record.quotes)
     assert any("quotation marks" in w for w in record.warnings)
 
@@ -77,7 +77,7 @@ def test_agreements_need_a_sentence_naming_a_document(seed_texts: dict[str, str]
             evidence="create a multi-brand service center",
         ),
     ]
-    record = assemble(prep, PeopleAnswer(is_meeting=True), NO_COMPANIES, facts)
+    record = assemble(prep, PeopleAnswer(kind="meeting"), NO_COMPANIES, facts)
     assert [(a.title, a.status) for a in record.agreements] == [
         ("three-year cooperation development program", "signed"),
     ]
@@ -106,7 +106,7 @@ def test_agreement_status_comes_from_the_sentence() -> None:
             },
         ]
     )
-    record = assemble(prepare(text), PeopleAnswer(is_meeting=True), NO_COMPANIES, facts)
+    record = assemble(prepare(text), PeopleAnswer(kind="meeting"), NO_COMPANIES, facts)
     assert [a.status for a in record.agreements] == ["signed", "planned"]
 
 
@@ -116,7 +116,7 @@ def test_model_first_name_replaced_by_the_articles_own() -> None:
         "\u201cWe are ready,\u201d Rustam Minnikhanov said."
     )
     people = PeopleAnswer(
-        is_meeting=True,
+        kind="meeting",
         participants=[Person(name="Rais Minnikhanov", position="Rais of Tatarstan", country="RU")],
     )
     record = assemble(prepare(text), people, NO_COMPANIES, _facts())
@@ -129,7 +129,7 @@ def test_no_meeting_gives_no_date_place_region_or_trade() -> None:
         "in 2024, up 8%, the ministry said. Russia remains the main market."
     )
     prep = prepare(text)
-    record = assemble(prep, PeopleAnswer(is_meeting=True), NO_COMPANIES, _facts())
+    record = assemble(prep, PeopleAnswer(kind="meeting"), NO_COMPANIES, _facts())
     assert not record.is_meeting
     assert (record.meeting_date, record.location, record.region) == (None, None, None)
     assert record.trade_figures == [] and record.participants == []
@@ -137,7 +137,7 @@ def test_no_meeting_gives_no_date_place_region_or_trade() -> None:
 
 def test_evidence_maps_back_to_the_input_as_given(seed_texts: dict[str, str]) -> None:
     raw = seed_texts["vologda-belta"]  # with navigation lines the cleaning removed
-    people = PeopleAnswer(is_meeting=True, participants=[Person(name="Georgy Filimonov")])
+    people = PeopleAnswer(kind="meeting", participants=[Person(name="Georgy Filimonov")])
     record = assemble(prepare(raw), people, NO_COMPANIES, _facts())
     assert record.evidence
     for ev in record.evidence:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime
 import gc
 import json
 from collections.abc import Iterable
@@ -156,7 +157,7 @@ def test_mixed_inputs_each_end_as_exactly_one_line(tmp_path: Path) -> None:
 
     records = {line["id"]: line for line in _lines(out)}
     errors = {line["id"]: line for line in _lines(tmp_path / "r.errors.jsonl")}
-    assert sorted(records) == ["feed:2", "good", "j1", "page"]
+    assert sorted(records) == ["feed:2", "good", "j1", "page.html"]
     assert sorted(errors) == ["cp1251", "fails", "feed:3", "feed:5", "gone", "j4", "j6"]
     assert set(records).isdisjoint(errors)
     assert (summary.records, summary.errors, summary.failed) == (4, 7, 7)
@@ -179,7 +180,7 @@ def test_mixed_inputs_each_end_as_exactly_one_line(tmp_path: Path) -> None:
     }
     assert errors["j6"]["error"] == "RuntimeError"
     # Unreadable inputs never reach the model.
-    assert sorted(fake.calls) == ["fails", "feed:2", "good", "j1", "j6", "page"]
+    assert sorted(fake.calls) == ["fails", "feed:2", "good", "j1", "j6", "page.html"]
 
 
 def test_missing_folder_is_a_usage_error_before_anything_runs(tmp_path: Path) -> None:
@@ -192,7 +193,7 @@ def test_missing_folder_is_a_usage_error_before_anything_runs(tmp_path: Path) ->
 def test_unknown_format_and_clashing_output_are_usage_errors(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="unknown output format"):
         run_batch([tmp_path], tmp_path / "r.xml", fmt="xml", extractor=FakeExtractor())
-    with pytest.raises(UsageError, match="overwrite"):
+    with pytest.raises(UsageError, match="named as jsonl but the format asked for is csv"):
         run_batch([tmp_path], tmp_path / "r.jsonl", fmt="csv", extractor=FakeExtractor())
 
 
@@ -284,7 +285,7 @@ def test_csv_output_is_flat_with_one_row_per_record(
 
     with out.open(encoding="utf-8", newline="") as fh:
         rows = {row["id"]: row for row in csv.DictReader(fh)}
-    assert summary.records_jsonl == tmp_path / "r.jsonl"
+    assert summary.records_jsonl == tmp_path / "r.csv.jsonl"
     assert sorted(rows) == sorted(seed_gold)
     row = rows["vologda-rewrite"]
     assert row["region.iso_code"] == "RU-VLG"
@@ -304,7 +305,9 @@ def test_parquet_output_round_trips(
 
     frame = pd.read_parquet(out)
     assert sorted(frame["id"]) == sorted(seed_gold)
-    assert set(frame.loc[frame["id"] == "samara-rewrite", "meeting_date"]) == {"2025-07-21"}
+    assert set(frame.loc[frame["id"] == "samara-rewrite", "meeting_date"]) == {
+        datetime.date(2025, 7, 21)
+    }
 
 
 def test_progress_bar_shows_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,6 +21,7 @@ import pytest
 import vcr
 import yaml
 
+from _cassettes import canonical
 from briefx.testing import StubServer
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
@@ -157,6 +158,7 @@ def test_vcr_config_strips_credentials_when_recording(
     config = {**vcr_config, "record_mode": "all"}
     cassette = tmp_path / "recorded.yaml"
     recorder = vcr.VCR()
+    recorder.register_matcher("canonical", canonical)  # as conftest registers it
     with StubServer() as srv:
         with recorder.use_cassette(str(cassette), **config):
             client = openai.OpenAI(base_url=srv.base_url, api_key=FAKE_KEY, max_retries=0)

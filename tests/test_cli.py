@@ -200,7 +200,7 @@ def test_batch_prints_summary_and_paths_and_exits_1_on_failures(
     assert code == 1
     assert "records" in printed and "errors" in printed
     assert f"table:   {out}" in printed
-    assert f"errors:  {tmp_path / 'r.errors.jsonl'}" in printed
+    assert f"errors:  {tmp_path / 'r.csv.errors.jsonl'}" in printed
     assert out.read_text().count("\n") == 2  # header + one record
     assert FakeExtractor.instances[0].settings.concurrency == 2
     assert FakeExtractor.instances[0].settings.processes == 0

@@ -403,7 +403,7 @@ def test_baseline_is_one_bare_call_and_drops_invalid_items() -> None:
     assert record.meeting_date is None
     assert record.location is None
     assert len(record.participants) == 2
-    assert record.warnings[0] == "baseline dropped 3 invalid item(s)"
+    assert str(record.warnings[0]) == "baseline dropped 3 invalid item(s)"
     assert (record.usage.prompt_tokens, record.usage.completion_tokens, record.usage.calls) == (
         1200,
         300,

@@ -113,8 +113,8 @@ def test_ungrounded_figure_is_reasked_then_dropped_with_warning(tmp_path: Path) 
 
 
 def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:
-    # One article at a time (concurrency 1): the second waits ~0.6 s for the first,
-    # longer than its whole budget, and must still get all of its budget.
+    # One article at a time (concurrency 1): the second waits ~0.6 s for the first;
+    # wait and calls together (1.2 s) are over its budget, its calls alone are not.
     text = (ARTICLES / "vologda-belta.txt").read_text(encoding="utf-8")
 
     async def both() -> list[MeetingSummary]:
@@ -124,7 +124,7 @@ def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:
                 api_key="test-key",
                 cache=False,
                 concurrency=1,
-                time_budget=0.5,
+                time_budget=0.9,
                 processes=0,
             )
             async with Extractor(settings) as extractor:
@@ -136,7 +136,9 @@ def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:
 
     records = asyncio.run(both())
     assert [r.region.iso_code if r.region else None for r in records] == ["RU-VLG", "RU-VLG"]
-    assert all(0.6 <= r.usage.seconds < 1.1 for r in records)  # its own calls, not the wait
+    # The second waited ~0.6 s for the first, and counts only its own calls. (The
+    # first also pays for loading the rules' data on first use.)
+    assert 0.6 <= records[1].usage.seconds < 1.1, records[1].usage
 
 
 def test_articles_start_their_model_calls_an_interval_apart() -> None:

@@ -17,6 +17,7 @@ from briefx._version import __version__
 
 if TYPE_CHECKING:
     from briefx._api import aextract, extract
+    from briefx._batch import BatchSummary, batch
     from briefx._errors import (
         BackendError,
         BriefxError,
@@ -30,23 +31,31 @@ if TYPE_CHECKING:
     from briefx._extract import Extractor
     from briefx._models import (
         Agreement,
+        BatchRecord,
         Evidence,
         Location,
         MeetingSummary,
         Participant,
         Quote,
+        RecordWarning,
         Region,
         Source,
         TradeFigure,
         Usage,
     )
     from briefx._prepare import PreparedText, prepare
+    from briefx._read import BatchEvent, read_events, read_records
     from briefx._settings import Settings
 
 # name -> the private module that defines it
 _EXPORTS: dict[str, str] = {
     "aextract": "_api",
     "extract": "_api",
+    "BatchSummary": "_batch",
+    "batch": "_batch",
+    "BatchEvent": "_read",
+    "read_events": "_read",
+    "read_records": "_read",
     **dict.fromkeys(
         (
             "BackendError",
@@ -64,11 +73,13 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(
         (
             "Agreement",
+            "BatchRecord",
             "Evidence",
             "Location",
             "MeetingSummary",
             "Participant",
             "Quote",
+            "RecordWarning",
             "Region",
             "Source",
             "TradeFigure",
@@ -105,6 +116,9 @@ def to_dataframe(records: object, *, explode: str | None = None) -> object:
 __all__ = [
     "Agreement",
     "BackendError",
+    "BatchEvent",
+    "BatchRecord",
+    "BatchSummary",
     "BriefxError",
     "BudgetExceeded",
     "ConfigError",
@@ -118,6 +132,7 @@ __all__ = [
     "Participant",
     "PreparedText",
     "Quote",
+    "RecordWarning",
     "Region",
     "Settings",
     "Source",
@@ -126,7 +141,10 @@ __all__ = [
     "UsageError",
     "__version__",
     "aextract",
+    "batch",
     "extract",
     "prepare",
+    "read_events",
+    "read_records",
     "to_dataframe",
 ]

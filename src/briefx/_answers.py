@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from briefx._context import validation_context
-from briefx._grounding import align, find_verbatim, number_in_text
+from briefx._grounding import (
+    align,
+    find_verbatim,
+    number_in_text,
+    ungrounded_numbers,
+    word_form_in_text,
+)
+from briefx._language import non_latin
 from briefx._normalise import parse_money
 from briefx._people import fold, is_org_in_text
 
@@ -43,12 +50,43 @@ class Person(BaseModel):
     country: str = Field("", description="Two-letter code: BY for Belarus, RU for Russia")
 
 
-class PeopleAnswer(BaseModel):
-    """Pass 1: who met."""
+Kind = Literal["meeting", "announcement", "phone_call", "message", "other"]
 
-    is_meeting: bool = Field(description="True if the article reports a meeting or talks")
+
+class PeopleAnswer(BaseModel):
+    """Pass 1: what kind of report, and who took part."""
+
+    # Output caps that fit the fields (8 people, three short quotes, two sentences):
+    # a small model that starts repeating itself stops there, not at 1024 tokens.
+    max_tokens: ClassVar[int] = 600
+
+    kind: Kind = Field("meeting", description="meeting, announcement, phone_call, message or other")
     participants: list[Person] = Field(default_factory=list, max_length=8)
-    summary: str = Field("", description="One or two neutral sentences")
+    # Quoted as written: briefx's normalisers make them canonical, and check them
+    # against its own finders (a disagreement is kept in the record's warnings).
+    region: str = Field("", description="The Russian region, as written in the article")
+    city: str = Field("", description="Where they met, as written in the article")
+    when: str = Field("", description="The day of the meeting, as written in the article")
+    summary: str = Field("", description="One or two sentences in English", max_length=600)
+
+    @property
+    def is_meeting(self) -> bool:
+        return self.kind == "meeting"
+
+    @field_validator("summary")
+    @classmethod
+    def _grounded_summary(cls, summary: str, info: ValidationInfo) -> str:
+        """No number or date in the summary that the article does not contain."""
+        text = _ctx(info).get("text")
+        if not text or not summary:
+            return summary
+        problem = _summary_problem(summary, text)
+        if problem and _ctx(info).get("lenient"):
+            _ctx(info).setdefault("warnings", []).append(f"dropped summary: {problem}")
+            return ""
+        if problem:
+            raise ValueError(f"{problem}. Write it again in English, only with the ARTICLE's facts")
+        return summary
 
     @field_validator("participants")
     @classmethod
@@ -59,6 +97,14 @@ class PeopleAnswer(BaseModel):
         keep = [p for p in people if _name_in(p.name, text)]
         _reject(info, "participants", [p.name for p in people if p not in keep])
         return keep
+
+
+def _summary_problem(summary: str, text: str) -> str | None:
+    """Why a summary cannot stand: not in English letters, or facts the article lacks."""
+    if non_latin(summary):
+        return "the summary is not written in English (Latin letters)"
+    bad = ungrounded_numbers(summary, text)
+    return f"the summary states {bad}, which the article does not contain" if bad else None
 
 
 class Quote(BaseModel):
@@ -81,6 +127,8 @@ class Trade(BaseModel):
 class CompaniesAnswer(BaseModel):
     """Pass 2: companies, plants and holdings."""
 
+    max_tokens: ClassVar[int] = 256
+
     organizations: list[str] = Field(default_factory=list, max_length=15)
 
     @field_validator("organizations")
@@ -89,13 +137,15 @@ class CompaniesAnswer(BaseModel):
         text = _ctx(info).get("text")
         if not text:
             return names
-        keep = [n for n in names if n.strip() and is_org_in_text(n.strip(" \"'«»“”‘’"), text)]
+        keep = [n for n in names if n.strip() and _org_in(n.strip(" \"'«»“”‘’"), text)]
         _reject(info, "organizations", [n for n in names if n not in keep])
         return keep
 
 
 class FactsAnswer(BaseModel):
     """Pass 3: agreements, quotes and trade amounts."""
+
+    max_tokens: ClassVar[int] = 900
 
     agreements: list[Agreement] = Field(default_factory=list, max_length=5)
     quotes: list[Quote] = Field(default_factory=list, max_length=3)
@@ -134,6 +184,13 @@ class FactsAnswer(BaseModel):
         return keep
 
 
+def _org_in(name: str, text: str) -> bool:
+    """A company is grounded when the article names it, in any case ("Belshina", "Белшиной")."""
+    if is_org_in_text(name, text):
+        return True
+    return " " not in name.strip() and word_form_in_text(name, text) is not None
+
+
 _HONORIFIC = re.compile(r"^(mr|mrs|ms|dr|president|governor)\.?\s+", re.I)
 
 
@@ -146,7 +203,9 @@ def _name_in(name: str, text: str) -> bool:
     if len(surname) < 2:
         return False
     # Folding transliterates, so a Latin name is found in a Russian article.
-    return align(surname, text, threshold=90.0) is not None or fold(surname) in _folded(text)
+    if align(surname, text, threshold=90.0) is not None or fold(surname) in _folded(text):
+        return True
+    return word_form_in_text(surname, text) is not None
 
 
 @lru_cache(maxsize=16)

@@ -10,20 +10,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import cast
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
 
 from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
-from briefx._grounding import align
+from briefx._dates import DateResult, sentence_at
+from briefx._grounding import align, word_form_in_text
+from briefx._kinds import names_a_meeting, report_kind
+from briefx._language import detect_language, transliterate
 from briefx._models import (
     Agreement,
     AgreementStatus,
     Evidence,
+    Kind,
     Location,
     MeetingSummary,
     Participant,
     Quote,
+    RecordWarning,
     Region,
     Source,
     TradeFigure,
@@ -33,19 +40,22 @@ from briefx._normalise import (
     parse_money,
     parse_period,
     resolve_meeting_date,
-    transliterate,
 )
 from briefx._people import (
     ORG_ALIASES,
     canonical_org,
+    clean_name,
+    cyrillic_original,
     dedupe_orgs,
     fold,
     is_org_in_text,
+    nominative,
     normalise_position,
     participant_country,
     presence_evidence,
     same_person,
     surname,
+    title_prefix,
 )
 from briefx._prepare import PreparedText
 from briefx._rules import (
@@ -56,14 +66,12 @@ from briefx._rules import (
     find_people,
     find_quotes,
     find_region,
-    find_trade_figures,
     sentence_status,
+    trade_candidates,
 )
 from briefx._topics import find_topics
+from briefx.places import resolve_city, resolve_region
 
-_MEETING = re.compile(
-    r"\b(met|meets?|meeting|talks|negotiat\w*|visit\w*|встрет\w*|встреч\w*|переговор\w*)\b", re.I
-)
 # ‘’ are left out: ’ is also the apostrophe in "Belarus’s".
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
 _PRESIDENT = re.compile(
@@ -71,17 +79,45 @@ _PRESIDENT = re.compile(
     re.I,
 )
 _GOVERNOR = re.compile(r"\b(governor|head of the (russian )?region|губернатор)", re.I)
+T = TypeVar("T")
 _KNOWN_ORGS = {variant: canon for canon, variants in ORG_ALIASES.items() for variant in variants}
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _NON_ORG = re.compile(r"^(belta|tass|ria|the president|government|ministry|union state)\b", re.I)
 
 
 class _Builder:
-    def __init__(self, prep: PreparedText):
+    def __init__(self, prep: PreparedText, *, finders: bool = True):
         self.prep = prep
         self.text = prep.text
+        self.finders = finders  # off: the model's answers alone, normalised and grounded
         self.evidence: list[Evidence] = []
-        self.warnings: list[str] = []
+        self.warnings: list[RecordWarning | str] = []
+
+    def choose(
+        self, field: str, rule: T | None, model: T | None, key: Callable[[T], str]
+    ) -> T | None:
+        """The rules' value, else the model's; a disagreement is kept in the warnings.
+
+        The rules win a disagreement: they read the article's own structure
+        (the governor's title, the dateline), where a small model most often
+        takes a region or day that is only mentioned.
+        """
+        if rule is None or model is None or key(rule) == key(model):
+            return rule if rule is not None else model
+        self.warn(
+            field,
+            f"{field}: the rules found {key(rule)!r}, the model said {key(model)!r}; "
+            f"kept {key(rule)!r}: the rules read the article's own structure",
+            code="disagreement",
+            candidates=[key(rule), key(model)],
+        )
+        return rule
+
+    def warn(
+        self, field: str, message: str, *, code: str = "note", candidates: list[str] | None = None
+    ) -> None:
+        self.warnings.append(
+            RecordWarning(code=code, field=field, message=message, candidates=candidates or [])
+        )
 
     def cite(self, field: str, start: int, end: int) -> None:
         source: tuple[int | None, int | None]
@@ -110,27 +146,36 @@ def assemble(
     published: str | None = None,
     url: str | None = None,
     warnings: list[str] | None = None,
+    finders: bool = True,
 ) -> MeetingSummary:
-    b = _Builder(prep)
+    """The record from the model's answers and the rules' findings.
+
+    ``finders=False`` leaves the rule finders out (the ablation's "model only"):
+    the model's answers, still normalised and grounded.
+    """
+    b = _Builder(prep, finders=finders)
     b.warnings.extend(warnings or [])
-    date = resolve_meeting_date(
-        prep.text, dateline=prep.dateline, page_date=prep.page_date, published=published
-    )
-    participants = _participants(b, people)
-    # The model's yes alone is not enough: small models call any report a meeting.
-    is_meeting = bool(participants) or (people.is_meeting and bool(_MEETING.search(b.text)))
+    date = _date(b, prep, people, published)
+    kind = _kind(b, people)
+    participants = _participants(b, people) if kind != "other" else []
+    if kind == "meeting" and not (participants or names_a_meeting(b.text)):
+        # The model's yes alone is not enough: small models call any report a meeting.
+        b.warn("kind", "no one shown present and no meeting named: kind 'other'")
+        kind = "other"
+    reported = kind != "other"
     record = MeetingSummary(
-        meeting_date=date.iso if is_meeting else None,
-        location=_location(b, prep) if is_meeting else None,
+        meeting_date=date.iso if kind in _DATED else None,
+        location=_location(b, prep, people) if kind in _PLACED else None,
         participants=participants,
-        region=_region(b) if is_meeting else None,
-        topics=_topics(b),
-        trade_figures=_trade(b, facts, date.iso) if is_meeting else [],
+        region=_region(b, people) if reported else None,
+        topics=_topics(b) if finders else [],
+        trade_figures=_trade(b, facts, date.iso) if reported else [],
         organizations=_organizations(b, companies, prep),
         agreements=_agreements(b, facts),
         quotes=_quotes(b, facts, participants),
         summary=people.summary.strip(),
-        is_meeting=is_meeting,
+        is_meeting=kind == "meeting",
+        kind=kind,
         source=Source(
             id=prep.source_id,
             url=url,
@@ -138,17 +183,45 @@ def assemble(
             title=prep.title,
             published=published or prep.page_date,
             dateline=prep.dateline,
+            language=detect_language(prep.text),
         ),
     )
     if date.span and record.meeting_date:
         b.cite("meeting_date", *date.span)
+    if date.warning and record.meeting_date:
+        b.warnings.append(date.warning)
     record.evidence = b.evidence
-    record.warnings = b.warnings
-    if not is_meeting:
-        record.warnings.append(
-            "the article reports no meeting: no date, place, region or trade figures given"
-        )
+    if kind == "other":
+        b.warn("kind", "the article reports no meeting: no date, place, region or trade figures")
+    record.warnings = b.warnings  # type: ignore[assignment]  # strings become RecordWarning
     return record
+
+
+# Which of the meeting's fields each kind of report fills (contract: a held
+# meeting fills them all; an announcement keeps who, when and where it is planned).
+_DATED = frozenset({"meeting", "announcement", "phone_call"})
+_PLACED = frozenset({"meeting", "announcement"})
+
+
+def _kind(b: _Builder, people: PeopleAnswer) -> Kind:
+    """The model's kind, unless the article's opening words say another: never silently."""
+    cue = report_kind(b.text) if b.finders else None
+    if cue is None or cue.kind == people.kind:
+        return people.kind
+    said = b.text[cue.start : cue.end]
+    if people.kind == "other" and cue.kind == "meeting":
+        reason = "the model saw no meeting"
+    else:
+        reason = f"the opening says {said!r}"
+    b.warn(
+        "kind",
+        f"kind: model said {people.kind!r}, the opening's words {cue.kind!r} ({said!r}); "
+        f"kept {cue.kind!r}: {reason}",
+        code="disagreement",
+        candidates=[cue.kind, people.kind],
+    )
+    b.cite("kind", cue.start, cue.end)
+    return cast(Kind, cue.kind)
 
 
 def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
@@ -157,51 +230,97 @@ def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
     candidates += [(p.name, p.position, "") for p in find_people(b.text)]
     out: list[Participant] = []
     for raw_name, raw_position, raw_country in candidates:
-        name = _article_spelling(_latin(_nominative(raw_name, b.text)), b.text)
+        # "Kaluga Governor Vladislav Shapsha": the title is a position, not a name.
+        prefix = title_prefix(raw_name)
+        name = _article_spelling(_latin(_nominative(clean_name(raw_name), b.text)), b.text)
         if any(same_person(name, p.name) for p in out):
             continue
         found = presence_evidence(name, b.text)
         if found is None:
             b.warnings.append(f"dropped participant {name!r}: mentioned, not shown present")
             continue
-        position = normalise_position(raw_position) if raw_position else None
+        position = _position(raw_position, prefix)
         country = participant_country(position, name, b.text) or country_alpha2(raw_country)
         b.cite(f"participants[{len(out)}]", found[0], found[1])
         out.append(Participant(name=name, position=position, country=country))
     return out
 
 
+def _position(raw: str, prefix: str) -> str | None:
+    """The model's position, or the name's own title when that says more ("Governor")."""
+    said = normalise_position(raw) if raw else None
+    own = normalise_position(prefix) if prefix else None
+    if own and (not said or (own.startswith(said) and len(own) > len(said))):
+        return own
+    return said
+
+
 def _nominative(name: str, text: str) -> str:
-    """ "Турчиным" -> "Турчин": the shortest form of each word that the article uses.
+    """ "Александром Хинштейном" -> "Александр Хинштейн", also from a Latin "Aleksandrom".
 
-    Russian inflects names ("с премьер-министром Александром Турчиным"); the
-    shortest form sharing the word's stem is almost always the nominative.
+    A Latin name the model romanised from an inflected Russian form is traced
+    back to the article's Cyrillic words first, then put in the nominative.
     """
-    if not _CYRILLIC.search(name):
-        return name
-    words = []
-    for word in name.split():
-        stem = word[: max(3, len(word) - 3)]
-        forms = re.findall(rf"\b{re.escape(stem)}\w*", text)
-        words.append(min(forms, key=len) if forms else word)
-    return " ".join(words)
+    return nominative(cyrillic_original(name, text) or name, text)
 
 
-def _location(b: _Builder, prep: PreparedText) -> Location | None:
-    found = find_location(b.text, dateline=prep.dateline)
-    if found is None:
+def _location(b: _Builder, prep: PreparedText, people: PeopleAnswer) -> Location | None:
+    """The rules' place (venue, "talks in X", dateline), the model's quoted city beside it."""
+    found = find_location(b.text, dateline=prep.dateline) if b.finders else None
+    rule = (found.city, found.country, found.span) if found and found.city else None
+    model = _quoted_city(b, people.city)
+    chosen = b.choose("location", rule, model, key=lambda c: c[0].casefold())
+    if chosen is None:
+        if found is not None and found.country:  # a country but no city ("a visit to Belarus")
+            return Location(city=None, country=found.country)
         return None
-    if found.span:
-        b.cite("location", *found.span)
-    return Location(city=found.city, country=found.country)
+    if chosen[2]:
+        b.cite("location", *chosen[2])
+    return Location(city=chosen[0], country=chosen[1])
 
 
-def _region(b: _Builder) -> Region | None:
-    found = find_region(b.text)
-    if found is None:
+def _quoted_city(b: _Builder, said: str) -> tuple[str, str, tuple[int, int] | None] | None:
+    """The model's city, if the article has it and the gazetteer knows it (English name)."""
+    span = align(said, b.text, threshold=90.0) if said.strip() else None
+    city = resolve_city(said) if span is not None else None
+    return (city.name, city.country, (span.start, span.end)) if city and span else None
+
+
+def _region(b: _Builder, people: PeopleAnswer) -> Region | None:
+    """The rules' region, the model's quoted region beside it, both by ISO code."""
+    found = find_region(b.text) if b.finders else None
+    rule = (found.name, found.iso, found.span) if found else None
+    model = None
+    span = align(people.region, b.text, threshold=90.0) if people.region.strip() else None
+    named = resolve_region(people.region) if span is not None else None
+    if named is not None and span is not None:
+        model = (named.name, named.iso, (span.start, span.end))
+    chosen = b.choose("region", rule, model, key=lambda r: r[1])
+    if chosen is None:
         return None
-    b.cite("region", *found.span)
-    return Region(name=found.name, iso_code=found.iso)
+    b.cite("region", *chosen[2])
+    return Region(name=chosen[0], iso_code=chosen[1])
+
+
+def _date(
+    b: _Builder, prep: PreparedText, people: PeopleAnswer, published: str | None
+) -> DateResult:
+    """The rules' meeting day, the model's quoted day ("15 May", "today") beside it."""
+    refs = {"dateline": prep.dateline, "page_date": prep.page_date, "published": published,
+            "original": prep.original}  # fmt: skip
+    rule = resolve_meeting_date(prep.text, **refs) if b.finders else None
+    model = None
+    span = align(people.when, b.text, threshold=90.0) if people.when.strip() else None
+    if span is not None:
+        start, end = sentence_at(b.text, span.start, span.end)
+        said = resolve_meeting_date(b.text[start:end], **refs)
+        if said.iso:
+            model = replace(said, span=(span.start, span.end))
+    found = rule if rule is not None and rule.iso else None
+    chosen = b.choose("meeting_date", found, model, key=lambda d: d.iso or "")
+    if chosen is None:
+        return rule or DateResult(None, "none", None)
+    return chosen
 
 
 def _topics(b: _Builder) -> list[str]:
@@ -213,7 +332,12 @@ def _topics(b: _Builder) -> list[str]:
 
 def _trade(b: _Builder, facts: FactsAnswer, meeting_date: str | None) -> list[TradeFigure]:
     year = int(meeting_date[:4]) if meeting_date else None
-    found = find_trade_figures(b.text, meeting_year=year)
+    candidates = trade_candidates(b.text, meeting_year=year) if b.finders else []
+    found = [f for f in candidates if f.excluded is None]
+    for f in candidates:
+        if f.excluded:
+            said = b.text[f.start : f.end]
+            b.warnings.append(f"left out trade amount {said!r}: a {f.excluded} ({f.cue!r})")
     figures = [f.to_model() for f in found]
     spans = [(f.start, f.end) for f in found]
     if not figures:  # rules saw no amount; the model's grounded ones are all there is
@@ -246,6 +370,8 @@ def _organizations(b: _Builder, companies: CompaniesAnswer, prep: PreparedText) 
     out: list[str] = []
     for name in dedupe_orgs(names):
         span = is_org_in_text(name, b.text)
+        if span is None and " " not in name:  # named in another case: "Белшиной"
+            span = word_form_in_text(name, b.text)
         if span is None:
             b.warnings.append(f"dropped organization {name!r}: not found in the article")
             continue
@@ -262,7 +388,7 @@ def _agreements(b: _Builder, facts: FactsAnswer) -> list[Agreement]:
     for answer in facts.agreements:
         span = align(answer.evidence, b.text, threshold=90.0) if answer.evidence else None
         span = span or align(answer.title, b.text, threshold=90.0)
-        start, end = _sentence(b.text, span.start, span.end) if span else (0, 0)
+        start, end = sentence_at(b.text, span.start, span.end) if span else (0, 0)
         if span is None or not DOCUMENT.search(b.text[start:end]):
             b.warnings.append(f"dropped agreement {answer.title!r}: no sentence names it")
             continue
@@ -280,16 +406,6 @@ def _add_agreement(
         return
     b.cite(f"agreements[{len(out)}]", start, end)
     out.append(Agreement(title=title, status=cast(AgreementStatus, status)))
-
-
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to the sentence around it."""
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    while left < start and text[left].isspace():
-        left += 1
-    return left, min(right, len(text))
 
 
 def _quotes(b: _Builder, facts: FactsAnswer, people: list[Participant]) -> list[Quote]:
@@ -330,24 +446,16 @@ def _speaker(attribution: str, people: list[Participant]) -> str | None:
     return None
 
 
-_TITLES = frozenset(
-    (
-        "President Governor Minister Prime Deputy Head Mr Mrs Ms Dr Belarusian Russian "
-        "Rais Chairman Director General Mayor Premier Ambassador Speaker Secretary Vice "
-        "Acting The Governor's"
-    ).split()
-)
-
-
 def _article_spelling(name: str, text: str) -> str:
     """The article's own first name when the model's is not in it ("Rais" for "Rustam")."""
-    if name in text or len(name.split()) < 2:
+    if not name or (name in text and len(name.split()) >= 2):
         return name
     surname = name.split()[-1]
+    # Same line only: a menu word on the line above ("All") is no first name.
     firsts = [
         m.group(1)
-        for m in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(surname)}\b", text)
-        if m.group(1) not in _TITLES
+        for m in re.finditer(rf"\b([A-Z][a-z]+)[ \t]+{re.escape(surname)}\b", text)
+        if clean_name(m.group(0)) == m.group(0)
     ]
     if not firsts:
         return name
@@ -356,8 +464,7 @@ def _article_spelling(name: str, text: str) -> str:
 
 def _latin(name: str) -> str:
     """Names in Latin script, as the contract asks, also from a Russian article."""
-    name = name.strip()
-    return transliterate(name) if _CYRILLIC.search(name) else name
+    return transliterate(name.strip())
 
 
 def _inside_quotation(text: str, start: int) -> bool:

@@ -29,6 +29,7 @@ from briefx._models import (
     Participant,
     Qualifier,
     Quote,
+    RecordWarning,
     Region,
     Topic,
     TradeFigure,
@@ -157,7 +158,8 @@ def to_summary(answer: MeetingSummaryBaseline, usage: Usage | None = None) -> Me
         summary=raw["summary"],
         usage=usage or Usage(),
     )
-    record.warnings = [f"baseline dropped {len(drops)} invalid item(s)", *drops] if drops else []
+    notes = [f"baseline dropped {len(drops)} invalid item(s)", *drops] if drops else []
+    record.warnings = [RecordWarning.of(note) for note in notes]
     return record
 
 

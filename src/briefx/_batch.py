@@ -5,15 +5,21 @@ Inputs are folders of ``.txt``/``.html``/``.htm`` files, JSONL files of
 Each input gets a stable id: the file stem, the JSONL ``id``, else
 ``<jsonl stem>:<line number>``.
 
-Files written next to ``out`` (``results.jsonl`` -> ``results.*``):
+The format follows ``out``'s suffix (``.jsonl``, ``.csv``, ``.parquet``,
+``.db``/``.sqlite``); a ``fmt`` that disagrees with it, or a suffix briefx does
+not write, is a ``UsageError`` before anything runs. Files written next to
+``out``, named from its whole name so that two outputs never share state
+(``results.jsonl`` -> ``results.errors.jsonl``; ``results.csv`` ->
+``results.csv.jsonl``, ``results.csv.errors.jsonl``, ...):
 
-- the records, one JSON object per line (``record.model_dump(mode="json")``
-  plus ``id`` and ``event_id``), appended and flushed line by line while the
-  batch runs; for ``fmt="csv"``/``"parquet"`` these live in ``results.jsonl``
-  and the table is written from them at the end;
-- ``results.errors.jsonl``: one line per failed input (``id``, ``error``,
+- the records, one JSON object per line (a ``BatchRecord``: the record plus
+  ``id`` and ``event_id``), appended and flushed line by line while the batch
+  runs, then rewritten in input order when it ends; for a table format they
+  live in ``<out>.jsonl`` and the table is written from them at the end (see
+  ``briefx._outputs``);
+- ``<base>.errors.jsonl``: one line per failed input (``id``, ``error``,
   ``message``, ``hint``, ``attempts``, ``usage``);
-- ``results.events.jsonl``: one line per meeting (see ``briefx._events``).
+- ``<base>.events.jsonl``: one line per meeting (see ``briefx._events``).
 
 A rerun with the same arguments skips every id already in the records or
 errors file; a half-written last line from a killed run is cut off and that
@@ -23,6 +29,7 @@ input is done again.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import csv
 import gc
@@ -30,28 +37,54 @@ import importlib.util
 import json
 import logging
 import os
+import socket
+import stat
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol, cast
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from briefx._errors import BriefxError, ExtractionError, InputError, UsageError
-from briefx._events import group_events
+from briefx._errors import (
+    BriefxError,
+    ExtractionError,
+    InputError,
+    ServerUnreachable,
+    UsageError,
+    redact,
+)
+from briefx._events import _event, _event_id, group_indices
 from briefx._models import MeetingSummary
-from briefx._notebook import flatten_record
+from briefx._outputs import columns, csv_rows, write_parquet, write_sqlite
 from briefx._settings import Settings
 
 log = logging.getLogger("briefx")
 
-Format = Literal["jsonl", "csv", "parquet"]
-FORMATS: tuple[str, ...] = ("jsonl", "csv", "parquet")
+Format = Literal["jsonl", "csv", "parquet", "sqlite"]
+# The output's suffix names its format; the first suffix of each is the usual one.
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+}
+FORMATS: tuple[str, ...] = tuple(dict.fromkeys(SUFFIX_FORMATS.values()))
+# Optional libraries each table format needs, and the extra that installs them.
+_FORMAT_NEEDS: dict[str, tuple[tuple[str, ...], str]] = {
+    "parquet": (("pyarrow",), "parquet"),
+    "sqlite": (("sqlite_utils",), "sqlite"),
+}
 TEXT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 FSYNC_INTERVAL = 1.0
+# Inputs that fail to connect, with none getting through, before a batch stops.
+BREAKER_THRESHOLD = 3
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 # Only the extraction loop's own bookkeeping keys; everything else is the record.
 _LINE_KEYS = ("id", "event_id")
@@ -83,13 +116,16 @@ class BatchItem:
     published: str | None = None
     error: InputError | None = None
 
-    def load(self) -> str:
-        """The article's text; raises ``InputError`` if it cannot be read."""
+    def load(self, max_bytes: int | None = None) -> str:
+        """The article's text; raises ``InputError`` if it cannot be read.
+
+        ``max_bytes`` refuses a larger file before reading it.
+        """
         if self.error is not None:
             raise self.error
         if self.text is not None:
             return self.text
-        return _read_text(Path(self.path), self.id)
+        return _read_text(Path(self.path), self.id, max_bytes)
 
 
 @dataclass
@@ -145,17 +181,19 @@ class _Paths:
     records: Path
     errors: Path
     events: Path
+    rejected: Path
     fmt: Format
 
 
 # --- inputs -------------------------------------------------------------------
 
 
-def collect_inputs(inputs: Sequence[str | Path]) -> list[BatchItem]:
+def collect_inputs(inputs: Sequence[str | Path], *, skip: Sequence[Path] = ()) -> list[BatchItem]:
     """Expand folders and JSONL files into items with unique ids, in a stable order.
 
     Raises ``InputError`` before anything runs when a path that names a folder
     does not exist; a missing or unreadable file becomes an item that fails.
+    Files in ``skip`` (the batch's own outputs) are never taken as inputs.
     """
     paths = [Path(p) for p in inputs]
     if not paths:
@@ -165,33 +203,74 @@ def collect_inputs(inputs: Sequence[str | Path]) -> list[BatchItem]:
             raise InputError(
                 f"input folder {str(path)!r} does not exist", hint="check the path and try again"
             )
-    items = [item for path in paths for item in _expand(path)]
+    own = {_resolved(p) for p in skip}
+    items = [item for path in paths for item in _expand(path, own)]
     return _unique_ids(items)
 
 
-def _expand(path: Path) -> Iterator[BatchItem]:
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return path.absolute()
+
+
+def _expand(path: Path, own: set[Path]) -> Iterator[BatchItem]:
     if path.is_dir():
-        for child in sorted(path.iterdir()):
-            if child.is_file() and child.suffix.lower() in TEXT_SUFFIXES:
-                yield _file_item(child)
-            elif child.is_file() and child.suffix.lower() in JSONL_SUFFIXES:
-                yield from _jsonl_items(child)
+        yield from _folder_items(path, own)
     elif path.suffix.lower() in JSONL_SUFFIXES:
         yield from _jsonl_items(path)
     else:
         yield _file_item(path)
 
 
+def _folder_items(folder: Path, own: set[Path]) -> Iterator[BatchItem]:
+    subfolders: list[str] = []
+    for child in sorted(folder.iterdir()):
+        suffix = child.suffix.lower()
+        if child.is_dir():
+            subfolders.append(child.name)
+        elif suffix not in TEXT_SUFFIXES | JSONL_SUFFIXES or _resolved(child) in own:
+            continue
+        elif suffix in JSONL_SUFFIXES:
+            yield from _jsonl_items(child)
+        else:
+            # Not only regular files: a symlink loop or a FIFO named *.txt fails
+            # with its reason instead of vanishing from the batch.
+            yield _file_item(child)
+    if subfolders:
+        log.warning(
+            "%s: not reading %d subfolder(s) (%s); pass them as inputs to include them",
+            folder,
+            len(subfolders),
+            ", ".join(subfolders[:5]) + (", ..." if len(subfolders) > 5 else ""),
+        )
+
+
+def file_id(path: Path) -> str:
+    """An id that depends on the file alone, so it is the same on every rerun.
+
+    A ``.txt`` file is named by its stem (what gold files and most users
+    expect); any other kind keeps its suffix, so ``report.txt`` and
+    ``report.html`` side by side never share an id.
+    """
+    return path.stem if path.suffix.lower() == ".txt" else path.name
+
+
 def _file_item(path: Path) -> BatchItem:
     html = True if path.suffix.lower() in _HTML_SUFFIXES else None
-    return BatchItem(id=path.stem, path=str(path), html=html)
+    return BatchItem(id=file_id(path), path=str(path), html=html)
 
 
 def _jsonl_items(path: Path) -> Iterator[BatchItem]:
     try:
-        data = path.read_bytes()
+        data = _read_bytes(path, None)
     except OSError as exc:
         yield BatchItem(path.stem, str(path), error=_unreadable(path, path.stem, exc))
+        return
+    except InputError as exc:
+        exc.with_input(path.stem)
+        yield BatchItem(path.stem, str(path), error=exc)
         return
     for number, raw in enumerate(data.splitlines(), start=1):
         if raw.strip():
@@ -248,32 +327,83 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _unique_ids(items: list[BatchItem]) -> list[BatchItem]:
-    # Two inputs with one id would make a rerun skip the second: number the repeats.
-    seen: dict[str, int] = {}
+    # Two inputs with one id would make a rerun skip the second: number the repeats,
+    # never with a number that another input already has as its own id.
+    explicit = {item.id for item in items}
+    claimed: set[str] = set()
     unique: list[BatchItem] = []
     for item in items:
-        count = seen.get(item.id, 0) + 1
-        seen[item.id] = count
-        if count > 1:
+        if item.id in claimed:
+            count = 2
+            while f"{item.id}~{count}" in claimed or f"{item.id}~{count}" in explicit:
+                count += 1
             new_id = f"{item.id}~{count}"
             log.warning("input id %r is used twice (%s); calling it %r", item.id, item.path, new_id)
             item = BatchItem(
                 new_id, item.path, item.text, item.html, item.url, item.published, item.error
             )
+        claimed.add(item.id)
         unique.append(item)
     return unique
 
 
-def _read_text(path: Path, item_id: str) -> str:
+def _read_bytes(path: Path, max_bytes: int | None) -> bytes:
+    """A regular file's bytes, refusing FIFOs and devices (they hang or never end)
+    and, with ``max_bytes``, a file too large before reading any of it."""
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise block forever.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                f"{path} is not a regular file", hint="pass article files, not pipes or devices"
+            )
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise InputError(
+                f"{path} is {info.st_size:,} bytes, over the limit of {max_bytes:,}",
+                hint="raise BRIEFX_MAX_INPUT_CHARS or split the file",
+            )
+        # A file that grows while it is read stops at the limit too.
+        data = fh.read() if max_bytes is None else fh.read(max_bytes + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(f"{path} grew over the limit of {max_bytes:,} bytes while read")
+    return data
+
+
+def _read_text(path: Path, item_id: str, max_bytes: int | None = None) -> str:
     try:
-        data = path.read_bytes()
+        data = _read_bytes(path, max_bytes)
     except OSError as exc:
         raise _unreadable(path, item_id, exc) from exc
+    except InputError as exc:
+        raise exc.with_input(item_id) from None
+    return decode_text(data, str(path), item_id)
+
+
+# Longest first: a UTF-32-LE mark starts with the UTF-16-LE one.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_text(data: bytes, where: str, item_id: str | None = None) -> str:
+    """Text from bytes: the encoding its byte-order mark names, else UTF-8."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    if encoding is None and b"\x00" in data:
+        raise InputError(
+            f"{where} looks like a binary file, not text (it has NUL bytes)",
+            input_id=item_id,
+            hint="pass .txt or .html articles; convert other documents to text first",
+        )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path} is not UTF-8 text (bad byte at offset {exc.start})",
+            f"{where} is not {encoding or 'UTF-8'} text (bad byte at offset {exc.start})",
             input_id=item_id,
             hint="convert it to UTF-8, e.g. `iconv -f cp1251 -t utf-8`",
         ) from exc
@@ -291,53 +421,156 @@ def _unreadable(path: Path, item_id: str, exc: OSError) -> InputError:
 
 def _plan(out: Path, fmt: str | None, errors_path: Path | None) -> _Paths:
     out = Path(out)
-    chosen = fmt or (
-        out.suffix.lower().lstrip(".") if out.suffix.lower() in (".csv", ".parquet") else "jsonl"
-    )
-    if chosen not in FORMATS:
+    chosen = output_format(out, fmt)
+    needs, extra = _FORMAT_NEEDS.get(chosen, ((), ""))
+    missing = [m for m in needs if importlib.util.find_spec(m) is None]
+    if missing:
         raise UsageError(
-            f"unknown output format {chosen!r}", hint=f"use one of {', '.join(FORMATS)}"
+            f"{chosen} output needs {' and '.join(missing)}", hint=f"pip install 'briefx[{extra}]'"
         )
-    if chosen == "parquet":
-        missing = [m for m in ("pandas", "pyarrow") if importlib.util.find_spec(m) is None]
-        if missing:
-            raise UsageError(
-                f"Parquet output needs {' and '.join(missing)}",
-                hint="pip install 'briefx[parquet]'",
-            )
-    records = out if chosen == "jsonl" else out.with_suffix(".jsonl")
-    if records == out and chosen != "jsonl":
-        raise UsageError(f"output {out} would overwrite its own JSONL", hint=f"name it *.{chosen}")
-    base = records.with_suffix("") if records.suffix else records
+    records, errors, events = side_paths(out)
+    base = _side_base(out)
     return _Paths(
         output=out,
         records=records,
-        errors=Path(errors_path) if errors_path else base.with_name(base.name + ".errors.jsonl"),
-        events=base.with_name(base.name + ".events.jsonl"),
-        fmt=chosen,  # type: ignore[arg-type]  # checked against FORMATS above
+        errors=Path(errors_path) if errors_path else errors,
+        events=events,
+        rejected=base.with_name(base.name + ".rejected.jsonl"),
+        fmt=chosen,
     )
 
 
-def _read_lines(path: Path) -> list[dict[str, Any]]:
-    """The file's complete JSON lines; a partial last line (killed writer) is cut off."""
-    if not path.exists():
-        return []
-    data = path.read_bytes()
-    cut = data.rfind(b"\n") + 1
-    if cut < len(data):
+def output_format(out: Path, fmt: str | None = None) -> Format:
+    """The format ``out`` is written in: its suffix's; ``fmt`` may only confirm it.
+
+    A ``.csv`` holding Parquet bytes, or JSONL in ``z.xlsx``, would mislead
+    every program that opens it, so a mismatch is refused before anything runs.
+    """
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"unknown output format {fmt!r}", hint=f"use one of {', '.join(FORMATS)}")
+    suffix = Path(out).suffix.lower()
+    implied = SUFFIX_FORMATS.get(suffix)
+    usual = {f: next(s for s, g in SUFFIX_FORMATS.items() if g == f) for f in FORMATS}
+    if implied is None:
+        wanted = fmt or "jsonl"
+        raise UsageError(
+            f"cannot write {Path(out).name!r}: briefx writes "
+            + ", ".join(f"{f} ({s})" for f, s in usual.items()),
+            hint=f"name the output {Path(out).with_suffix(usual[wanted]).name}",
+        )
+    if fmt is not None and fmt != implied:
+        raise UsageError(
+            f"output {Path(out).name} is named as {implied} but the format asked for is {fmt}",
+            hint=f"name it {Path(out).with_suffix(usual[fmt]).name}, or leave out the format",
+        )
+    return implied
+
+
+def _side_base(out: Path) -> Path:
+    """What the errors and events files are named from: ``r.jsonl`` -> ``r``, any other
+    output by its whole name (``r.csv``), so no two outputs share one."""
+    return out.with_suffix("") if out.suffix.lower() == ".jsonl" else out
+
+
+def side_paths(out: Path | str) -> tuple[Path, Path, Path]:
+    """The records, errors and events files of batch output ``out`` (default names)."""
+    out = Path(out)
+    records = out if output_format(out) == "jsonl" else out.with_name(out.name + ".jsonl")
+    base = _side_base(out)
+    errors, events = (base.with_name(base.name + end) for end in (".errors.jsonl", ".events.jsonl"))
+    return records, errors, events
+
+
+def _cut_partial_line(path: Path) -> None:
+    """A partial last line (killed writer) is cut off, so the input is done again."""
+    with path.open("r+b") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size == 0:
+            return
+        fh.seek(size - 1)
+        if fh.read(1) == b"\n":
+            return
+        # Walk back to the last newline, a block at a time.
+        end = size
+        while end > 0:
+            start = max(0, end - 65536)
+            fh.seek(start)
+            found = fh.read(end - start).rfind(b"\n")
+            if found >= 0:
+                cut = start + found + 1
+                break
+            end = start
+        else:
+            cut = 0
         log.warning("%s ends in a partial line from an interrupted run; removing it", path)
-        with path.open("r+b") as fh:
-            fh.truncate(cut)
-    lines: list[dict[str, Any]] = []
-    for number, raw in enumerate(data[:cut].splitlines(), start=1):
-        try:
-            obj = json.loads(raw)
-        except ValueError:
-            log.warning("%s:%d is not JSON; ignoring it", path, number)
-            continue
-        if isinstance(obj, dict) and isinstance(obj.get("id"), str):
-            lines.append(obj)
-    return lines
+        fh.truncate(cut)
+
+
+def _iter_lines(path: Path) -> Iterator[tuple[bytes, dict[str, Any] | None]]:
+    """Each complete line and its JSON object (None if it is not an object with an id)."""
+    for _offset, raw, obj in _iter_offsets(path):
+        yield raw, obj
+
+
+def _iter_offsets(path: Path) -> Iterator[tuple[int, bytes, dict[str, Any] | None]]:
+    """As :func:`_iter_lines`, with each line's byte offset, to read it again by seeking."""
+    if not path.exists():
+        return
+    _cut_partial_line(path)
+    offset = 0
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            try:
+                obj = json.loads(raw)
+            except ValueError:
+                log.warning("%s:%d is not JSON; ignoring it", path, number)
+                obj = None
+            ok = isinstance(obj, dict) and isinstance(obj.get("id"), str)
+            yield start, raw, obj if ok else None
+
+
+def _read_lines(path: Path) -> list[dict[str, Any]]:
+    """The file's complete JSON lines (used for the errors file, which stays small)."""
+    return [obj for _, obj in _iter_lines(path) if obj is not None]
+
+
+def _reject_bad_records(paths: _Paths) -> set[str]:
+    """Ids of the valid record lines; lines that are not records move to ``rejected``.
+
+    An older schema's line, or anything else written there, would otherwise
+    fail the end of every rerun, and its input would count as done.
+    """
+    done: set[str] = set()
+    bad = 0
+    for _raw, obj in _iter_lines(paths.records):
+        if obj is not None and _to_record(obj) is not None:
+            done.add(obj["id"])
+        else:
+            bad += 1
+    if bad:
+        log.warning(
+            "%s: %d line(s) are not valid records; moving them to %s and redoing their inputs",
+            paths.records,
+            bad,
+            paths.rejected,
+        )
+        _split_records(paths)
+    return done
+
+
+def _split_records(paths: _Paths) -> None:
+    tmp = paths.records.with_name(paths.records.name + ".tmp")
+    with tmp.open("wb") as good, paths.rejected.open("ab") as rejected:
+        for raw, obj in _iter_lines(paths.records):
+            valid = obj is not None and _to_record(obj) is not None
+            line = raw if raw.endswith(b"\n") else raw + b"\n"
+            (good if valid else rejected).write(line)
+        good.flush()
+        os.fsync(good.fileno())
+    os.replace(tmp, paths.records)
 
 
 def _write_atomic(path: Path, lines: Iterator[str] | list[str]) -> None:
@@ -383,6 +616,71 @@ class _LineSink:
         self._fh.close()
 
 
+class OutputLock:
+    """One batch at a time per output: an OS lock on ``<records>.lock``, naming its holder.
+
+    The kernel drops the lock when its process dies, however it dies, so a
+    killed batch never leaves a stale lock behind; the file itself stays (to
+    delete it would let a third batch lock a new file while a second waits
+    on the old one).
+    """
+
+    def __init__(self, records: Path) -> None:
+        self.path = records.with_name(records.name + ".lock")
+        self.records = records
+        self._fh: IO[str] | None = None
+
+    def acquire(self) -> OutputLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = self.path.open("a+", encoding="utf-8")
+        if not _try_lock(fh):
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            fh.close()
+            raise UsageError(
+                f"{self.records} is being written by another briefx batch ({holder})",
+                hint="wait for that batch to finish, or write to another -o",
+            )
+        fh.seek(0)
+        fh.truncate()
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        fh.write(f"pid {os.getpid()} on {socket.gethostname()}, started {started}\n")
+        fh.flush()
+        self._fh = fh
+        return self
+
+    def release(self) -> None:
+        if self._fh is None:
+            return
+        self._fh.truncate(0)
+        self._fh.close()  # closing drops the lock
+        self._fh = None
+
+    def __enter__(self) -> OutputLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _try_lock(fh: IO[str]) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 # --- running --------------------------------------------------------------------
 
 
@@ -412,6 +710,50 @@ def run_batch(
         retry_errors=retry_errors,
     )
     return _run_in_thread(coro) if _loop_running() else asyncio.run(coro)
+
+
+def batch(
+    inputs: str | Path | Sequence[str | Path],
+    out: str | Path,
+    *,
+    settings: Settings | None = None,
+    fmt: Format | None = None,
+    errors_path: str | Path | None = None,
+    retry_errors: bool = False,
+    progress: bool = True,
+    extractor: AsyncExtractor | None = None,
+) -> BatchSummary:
+    """Extract many articles into ``out``, as ``briefx batch`` does; returns what happened.
+
+    ``inputs`` is one path or several: folders of ``.txt``/``.html`` files,
+    JSONL files of ``{id, text | html, url, published}`` objects, or single
+    articles. ``out``'s suffix picks the format (``.jsonl``, ``.csv``,
+    ``.parquet``, ``.db``); ``fmt`` may only confirm it. Calling it again with
+    the same arguments resumes: inputs already done are skipped, and
+    ``retry_errors=True`` redoes the ones that failed.
+
+    Read the results back with :func:`briefx.read_records` and
+    :func:`briefx.read_events` (``summary.records_jsonl``, ``summary.events_path``).
+    A failed input does not raise: it is counted in ``summary.errors`` and has
+    its line in ``summary.errors_path``. ``UsageError`` (bad arguments, an
+    output another batch is writing) and ``ServerUnreachable`` (no model server)
+    do raise. Works inside a running event loop (Jupyter).
+
+    >>> summary = briefx.batch("articles/", "results.jsonl")  # doctest: +SKIP
+    >>> summary.records, summary.failed  # doctest: +SKIP
+    (14, 0)
+    """
+    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    return run_batch(
+        paths,
+        out,
+        settings=settings,
+        fmt=fmt,
+        errors_path=errors_path,
+        extractor=extractor,
+        progress=progress,
+        retry_errors=retry_errors,
+    )
 
 
 def _loop_running() -> bool:
@@ -454,24 +796,59 @@ async def arun_batch(
     """Async form of :func:`run_batch`."""
     started = time.perf_counter()
     paths = _plan(Path(out), fmt, Path(errors_path) if errors_path else None)
-    items = collect_inputs(inputs)
+    own = [paths.output, paths.records, paths.errors, paths.events]
+    _refuse_output_over_input(inputs, own)
+    items = collect_inputs(inputs, skip=own)
     if not items:
         log.warning("no .txt, .html or .jsonl inputs found in %s", ", ".join(map(str, inputs)))
-    for path in (paths.records, paths.errors):
-        path.parent.mkdir(parents=True, exist_ok=True)
+    _make_parents(paths)
     settings = settings or getattr(extractor, "settings", None) or Settings()
-    todo, summary = _resume(items, paths, retry_errors)
-    if todo:
-        await _extract_all(todo, paths, settings, extractor, summary, progress)
-    _finish(paths, summary)
+    with OutputLock(paths.records):
+        todo, summary = _resume(items, paths, retry_errors)
+        order = [item.id for item in items]
+        try:
+            if todo:
+                await _extract_all(todo, paths, settings, extractor, summary, progress)
+        except ServerUnreachable:
+            _finish(paths, summary, order)  # what did get done is grouped and written
+            raise
+        _finish(paths, summary, order)
     summary.wall_seconds = time.perf_counter() - started
     return summary
+
+
+def _refuse_output_over_input(inputs: Sequence[str | Path], outputs: list[Path]) -> None:
+    given = {_resolved(Path(p)): str(p) for p in inputs}
+    for path in outputs:
+        if _resolved(path) in given:
+            raise UsageError(
+                f"output {path} is also an input ({given[_resolved(path)]})",
+                hint="write the results to another file with -o",
+            )
+
+
+def _make_parents(paths: _Paths) -> None:
+    for path in (paths.output, paths.records, paths.errors, paths.events):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(
+                f"cannot create the folder for {path}: {exc.strerror or exc}",
+                hint="choose an -o path in a folder you can write to",
+            ) from exc
+        if path.is_dir():
+            raise UsageError(f"output {path} is a folder", hint="give -o a file name")
+        if not os.access(path.parent, os.W_OK):
+            raise UsageError(
+                f"cannot write to {path.parent}",
+                hint="choose an -o path in a folder you can write to",
+            )
 
 
 def _resume(
     items: list[BatchItem], paths: _Paths, retry_errors: bool
 ) -> tuple[list[BatchItem], BatchSummary]:
-    done = {line["id"] for line in _read_lines(paths.records)}
+    done = _reject_bad_records(paths)
     error_lines = _read_lines(paths.errors)
     failed = {line["id"] for line in error_lines} - done
     if retry_errors and failed:
@@ -510,15 +887,20 @@ async def _extract_all(
     records, errors = _LineSink(paths.records), _LineSink(paths.errors)
     bar = _progress_bar(len(todo), progress)
     queue = iter(todo)
+    breaker = _Breaker(min(BREAKER_THRESHOLD, len(todo)))
+    limits = _Limits(settings)
 
     async def worker() -> None:
         if extractor is None:  # narrowed above; closures lose the narrowing
             raise AssertionError("no extractor")
         for item in queue:
-            line, ok = await _process(item, extractor)
-            (records if ok else errors).write(line)
-            _count(summary, line, ok)
-            _tick(bar, summary)
+            if breaker.tripped is not None:
+                return
+            outcome = await _process(item, extractor, limits)
+            for line, ok in breaker.admit(outcome):
+                (records if ok else errors).write(line)
+                _count(summary, line, ok)
+                _tick(bar, summary)
 
     try:
         # briefx's Extractor bounds its own model calls to the backend's limit;
@@ -530,6 +912,7 @@ async def _extract_all(
             width = settings.concurrency
         with _older_objects_frozen():
             await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
+        breaker.settle()
     finally:
         records.close()
         errors.close()
@@ -568,35 +951,107 @@ def _older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-async def _process(item: BatchItem, extractor: AsyncExtractor) -> tuple[dict[str, Any], bool]:
+@dataclass(frozen=True)
+class _Limits:
+    max_bytes: int
+    secret: str | None
+
+    def __init__(self, settings: Settings) -> None:
+        # UTF-8 takes at most 4 bytes a character (+4 for a byte-order mark).
+        object.__setattr__(self, "max_bytes", 4 * settings.max_input_chars + 4)
+        key = settings.api_key
+        object.__setattr__(self, "secret", key.get_secret_value() if key else None)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    line: dict[str, Any]
+    ok: bool
+    unreachable: ServerUnreachable | None = None
+    reached_model: bool = True
+
+
+class _Breaker:
+    """Stops a batch whose first inputs all fail to connect, and keeps them resumable.
+
+    Until an input gets through (or fails for another reason at the server),
+    failures to connect are held back, not written: if ``threshold`` of them
+    pile up, the batch stops with no error line for them, so a rerun does them.
+    """
+
+    def __init__(self, threshold: int) -> None:
+        self.threshold = max(1, threshold)
+        self.held: list[dict[str, Any]] = []
+        self.server_seen = False
+        self.tripped: ServerUnreachable | None = None
+
+    def admit(self, outcome: _Outcome) -> list[tuple[dict[str, Any], bool]]:
+        if outcome.unreachable is None:
+            if self.server_seen or not outcome.reached_model:
+                return [(outcome.line, outcome.ok)]
+            self.server_seen = True
+            released, self.held = self.held, []
+            return [*((line, False) for line in released), (outcome.line, outcome.ok)]
+        if self.server_seen:
+            return [(outcome.line, False)]
+        if self.tripped is None:
+            self.held.append(outcome.line)
+            if len(self.held) >= self.threshold:
+                self.tripped = outcome.unreachable
+        return []
+
+    def settle(self) -> None:
+        """At the end: raise if the server was never reached (nothing held is written)."""
+        if self.tripped is None and self.held and not self.server_seen:
+            self.tripped = ServerUnreachable(self.held[-1]["message"])
+        if self.tripped is not None:
+            raise ServerUnreachable(
+                f"{self.tripped.message}; stopped the batch after {len(self.held)} input(s)"
+                " failed to connect, and wrote no error line for them",
+                hint="start the model server (or fix BRIEFX_BASE_URL), then rerun the same"
+                " command to resume",
+            )
+
+
+async def _process(item: BatchItem, extractor: AsyncExtractor, limits: _Limits) -> _Outcome:
     try:
-        source = item.load()
+        # Off the event loop: one slow disk or network file must not stall every article.
+        source = await asyncio.to_thread(item.load, limits.max_bytes)
+    except BriefxError as exc:
+        return _Outcome(_error_line(item, exc.with_input(item.id), limits), False, None, False)
+    try:
         record = await extractor.aextract(
             source, source_id=item.id, published=item.published, url=item.url, html=item.html
         )
+    except ServerUnreachable as exc:
+        return _Outcome(_error_line(item, exc.with_input(item.id), limits), False, exc)
     except BriefxError as exc:
-        return _error_line(item, exc.with_input(item.id)), False
+        reached = not isinstance(exc, UsageError)
+        line = _error_line(item, exc.with_input(item.id), limits)
+        return _Outcome(line, False, None, reached)
     except Exception as exc:
         # A bug or an unexpected library error must not take the other inputs down.
         log.exception("unexpected error extracting %s", item.id)
-        return _error_line(item, exc), False
+        return _Outcome(_error_line(item, exc, limits), False)
     if record.source.id != item.id:
         record = record.model_copy(
             update={"source": record.source.model_copy(update={"id": item.id})}
         )
-    return {"id": item.id, **record.model_dump(mode="json")}, True
+    return _Outcome({"id": item.id, **record.model_dump(mode="json")}, True)
 
 
-def _error_line(item: BatchItem, exc: BaseException) -> dict[str, Any]:
+def _error_line(item: BatchItem, exc: BaseException, limits: _Limits) -> dict[str, Any]:
     usage = getattr(exc, "usage", None)
     if isinstance(usage, BaseModel):
         usage = usage.model_dump(mode="json")
+    hint = getattr(exc, "hint", None)
     return {
         "id": item.id,
         "input": item.path,
         "error": type(exc).__name__,
-        "message": getattr(exc, "message", str(exc)),
-        "hint": getattr(exc, "hint", None),
+        # A server may echo the key in its error body: never write it out.
+        "message": redact(str(getattr(exc, "message", exc)), limits.secret),
+        "hint": redact(hint, limits.secret) if isinstance(hint, str) else hint,
         "attempts": exc.attempts if isinstance(exc, ExtractionError) else 0,
         "usage": usage if isinstance(usage, dict) else None,
     }
@@ -636,51 +1091,155 @@ def _tick(bar: Any, summary: BatchSummary) -> None:
 # --- finishing ------------------------------------------------------------------
 
 
-def _finish(paths: _Paths, summary: BatchSummary) -> None:
-    """Group events, stamp ``event_id`` on every record line, write events and the table."""
-    lines = _read_lines(paths.records)
-    records = [_to_record(line) for line in lines]
-    events = group_events(records)
-    event_of = {source: event.event_id for event in events for source in event.sources}
-    for line in lines:
-        line["event_id"] = event_of.get(line["id"])
-    _write_atomic(paths.records, [_dumps(line) for line in lines])
-    _write_atomic(paths.events, [_dumps(event.to_json()) for event in events])
-    summary.events = len(events)
-    if paths.fmt == "csv":
-        _write_csv(paths.output, lines)
-    elif paths.fmt == "parquet":
-        _write_parquet(paths.output, lines)
+def _finish(paths: _Paths, summary: BatchSummary, order: Sequence[str] = ()) -> None:
+    """Group events, stamp ``event_id`` on every record line, write events and the table.
+
+    Two passes over the records file, one line at a time: the first keeps only
+    what grouping needs and where each line starts, the second rewrites the
+    lines in input order (``order``: ids no input names now go last, as found)
+    and holds a record only until the rest of its event has been read.
+    Memory does not grow with the batch's records, only with their count.
+    """
+    rank = {item_id: n for n, item_id in enumerate(order)}
+    slim: list[tuple[str, MeetingSummary]] = []
+    where: list[tuple[int, int, int]] = []  # (input rank, file rank, offset)
+    for offset, line, record in _record_offsets(paths.records):
+        where.append((rank.get(line["id"], len(rank)), len(where), offset))
+        slim.append((line["id"], _slim(record)))
+    event_of, size_of = _group(slim)
+    del slim
+    where.sort()
+    pending: dict[str, list[tuple[str, MeetingSummary]]] = {}
+    tmp = paths.records.with_name(paths.records.name + ".tmp")
+    events = 0
+    with (
+        tmp.open("w", encoding="utf-8", newline="\n") as out,
+        paths.events.with_name(paths.events.name + ".tmp").open(
+            "w", encoding="utf-8", newline="\n"
+        ) as events_out,
+    ):
+        for line, record in _lines_at(paths.records, [offset for *_, offset in where]):
+            event_id = event_of[line["id"]]
+            line["event_id"] = event_id
+            out.write(_dumps(line))
+            members = pending.setdefault(event_id, [])
+            members.append((line["id"], record))
+            if len(members) == size_of[event_id]:
+                del pending[event_id]
+                ids = [source for source, _ in members]
+                event = _event([r for _, r in members], ids)
+                events_out.write(_dumps(event.to_json()))
+                events += 1
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, paths.records)
+    os.replace(paths.events.with_name(paths.events.name + ".tmp"), paths.events)
+    summary.events = events
+    _write_table(paths)
 
 
-def _to_record(line: dict[str, Any]) -> MeetingSummary:
+def _record_offsets(path: Path) -> Iterator[tuple[int, dict[str, Any], MeetingSummary]]:
+    """The records file's record lines with their offsets, one at a time."""
+    for offset, _raw, obj in _iter_offsets(path):
+        record = _to_record(obj) if obj is not None else None
+        if obj is not None and record is not None:
+            yield offset, obj, record
+
+
+def _lines_at(path: Path, offsets: list[int]) -> Iterator[tuple[dict[str, Any], MeetingSummary]]:
+    """The record lines starting at ``offsets``, in that order (all checked by the first pass)."""
+    if not offsets:  # the file may not even exist: a batch of no inputs
+        return
+    with path.open("rb") as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            line = json.loads(fh.readline())
+            record = _to_record(line)
+            if record is None:  # the first pass validated it; the file changed under us
+                raise AssertionError(f"{path} changed while the batch finished")
+            yield line, record
+
+
+@dataclass(frozen=True, slots=True)
+class _Slim:
+    """Only the fields that decide grouping and the event id (a whole record is ~3 kB)."""
+
+    is_meeting: bool
+    meeting_date: str | None
+    region: Any
+    participants: tuple[Any, ...]
+
+
+def _slim(record: MeetingSummary) -> MeetingSummary:
+    slim = _Slim(record.is_meeting, record.meeting_date, record.region, tuple(record.participants))
+    return cast(MeetingSummary, slim)  # duck-typed: grouping reads these four fields only
+
+
+def _group(slim: list[tuple[str, MeetingSummary]]) -> tuple[dict[str, str], dict[str, int]]:
+    """Each record's event id and each event's size, as ``group_events`` would give them."""
+    records = [record for _, record in slim]
+    ids = [source for source, _ in slim]
+    event_of: dict[str, str] = {}
+    size_of: dict[str, int] = {}
+    for members in group_indices(records):
+        first = min(members, key=lambda i: (records[i].meeting_date or "9999", ids[i]))
+        event_id = _event_id(records[first], ids[first])
+        size_of[event_id] = len(members)
+        event_of.update((ids[i], event_id) for i in members)
+    return event_of, size_of
+
+
+def _to_record(line: dict[str, Any]) -> MeetingSummary | None:
     body = {key: value for key, value in line.items() if key not in _LINE_KEYS}
-    record = MeetingSummary.model_validate(body)
+    try:
+        record = MeetingSummary.model_validate(body)
+    except ValidationError:
+        return None
     if record.source.id != line["id"]:
         record.source = record.source.model_copy(update={"id": line["id"]})
     return record
 
 
-def _table_rows(lines: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
-    rows = [flatten_record(line) for line in lines]
-    columns = list(dict.fromkeys(key for row in rows for key in row))
-    return columns, rows
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _write_csv(path: Path, lines: list[dict[str, Any]]) -> None:
-    columns, rows = _table_rows(lines)
+def _safe_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _lines_of(path: Path) -> Iterator[dict[str, Any]]:
+    for _, obj in _iter_lines(path):
+        if obj is not None:
+            yield obj
+
+
+def _write_table(paths: _Paths) -> None:
+    """The table output, written whole from the finished records file (in input order)."""
+    if paths.fmt == "csv":
+        _write_csv(paths.output, paths.records)
+    elif paths.fmt == "parquet":
+        write_parquet(paths.output, _lines_of(paths.records))
+    elif paths.fmt == "sqlite":
+        write_sqlite(paths.output, _lines_of(paths.records), _lines_of_events(paths.events))
+
+
+def _lines_of_events(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    with path.open("rb") as fh:
+        for raw in fh:
+            if raw.strip():
+                yield json.loads(raw)
+
+
+def _write_csv(path: Path, records: Path) -> None:
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer = csv.DictWriter(fh, fieldnames=[col.name for col in columns()])
         writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, path)
-
-
-def _write_parquet(path: Path, lines: list[dict[str, Any]]) -> None:
-    import pandas as pd
-
-    columns, rows = _table_rows(lines)
-    tmp = path.with_name(path.name + ".tmp")
-    pd.DataFrame(rows, columns=columns).to_parquet(tmp, index=False)
+        for row in csv_rows(_lines_of(records)):
+            writer.writerow({key: _safe_cell(value) for key, value in row.items()})
     os.replace(tmp, path)

@@ -3,7 +3,9 @@
 The key is a sha256 over a sorted JSON dump of everything that changes the
 answer: cleaned text, model, backend endpoint, prompt version, schema version
 and options. A cache that cannot be opened or read (corrupt, locked, read-only)
-degrades to no cache with a warning; it never returns a wrong record.
+degrades to no cache with a warning; it never returns a wrong record. Each
+entry carries its key and the schema version, checked on read: an entry that
+does not match is a miss.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import logging
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+from briefx._models import SCHEMA_VERSION
 
 logger = logging.getLogger("briefx")
 
@@ -61,13 +65,14 @@ class Cache:
         except (TypeError, ValueError):
             logger.warning("briefx cache entry %s is corrupt; ignoring it", key[:12])
             return None
-        return data if isinstance(data, dict) else None
+        return _unwrap(data, key)
 
     def set(self, key: str, value: dict[str, Any]) -> None:
         if self._store is None:
             return
+        entry = {"key": key, "schema": SCHEMA_VERSION, "record": value}
         try:
-            self._store.set(key, json.dumps(value, ensure_ascii=False))
+            self._store.set(key, json.dumps(entry, ensure_ascii=False))
         except Exception as exc:
             self._disable(exc)
 
@@ -81,6 +86,21 @@ class Cache:
             # Closing a broken cache is best effort.
             with contextlib.suppress(Exception):
                 self._store.close()
+
+
+def _unwrap(data: Any, key: str) -> dict[str, Any] | None:
+    """The record of an entry written for ``key`` under this schema, else None (a miss).
+
+    An entry carries its own key, so one copied or swapped under another key is
+    never served as that article's record.
+    """
+    if not isinstance(data, dict) or data.get("key") != key:
+        logger.warning("briefx cache entry %s is not this key's entry; ignoring it", key[:12])
+        return None
+    record = data.get("record")
+    if data.get("schema") != SCHEMA_VERSION or not isinstance(record, dict):
+        return None  # another schema version: a miss, quietly
+    return record
 
 
 def _check_not_locked(db: Path) -> None:

@@ -41,7 +41,13 @@ from tenacity import (
 )
 
 from briefx._context import validating
-from briefx._errors import BackendError, BudgetExceeded, ConfigError, ModelOutputError
+from briefx._errors import (
+    BackendError,
+    BudgetExceeded,
+    ConfigError,
+    ModelOutputError,
+    ServerUnreachable,
+)
 from briefx._models import Usage
 from briefx._settings import Settings
 
@@ -136,10 +142,41 @@ class Call:
 
 
 def _is_transient(exc: BaseException) -> bool:
+    if _server_fault(exc) is not None:
+        return True
     exc = _unwrap(exc)
+    if _refused(exc):
+        return False  # nothing listens there: retrying only delays the report
     if isinstance(exc, (openai.APIConnectionError, openai.RateLimitError)):
         return True
     return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+
+
+def _server_fault(exc: BaseException) -> str | None:
+    """What the server did, when an HTTP 200 answer is unusable in a way a retry may fix."""
+    if isinstance(exc, IncompleteOutputException) or isinstance(
+        exc.__cause__, IncompleteOutputException
+    ):
+        return "its answer was cut off at max_tokens (finish_reason 'length')"
+    if not isinstance(exc, InstructorRetryException):
+        return None
+    if isinstance(exc.__cause__, IndexError):
+        return "it answered with no choices"
+    if isinstance(exc.__cause__, json.JSONDecodeError) and exc.last_completion is None:
+        return "its response body was not complete JSON"
+    return None
+
+
+def _refused(exc: BaseException) -> bool:
+    """A connection refused anywhere in the chain (httpx and aiohttp wrap it differently)."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, ConnectionRefusedError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _unwrap(exc: BaseException) -> BaseException:
@@ -259,9 +296,14 @@ class InstructorBackend:
             "model": self.model,
             "messages": messages,
             "response_model": _prepared(response_model),
-            "max_retries": self.settings.max_reasks,
+            # One answer per create: briefx re-asks itself (``_reask``), with a message
+            # that names the field, the value and why, and none of pydantic's text.
+            "max_retries": 0,
             "temperature": self.settings.temperature,
-            "max_tokens": self.settings.max_tokens,
+            # A pass's own cap, when its answer model declares one (see _answers).
+            "max_tokens": min(
+                self.settings.max_tokens, getattr(response_model, "max_tokens", None) or 1 << 30
+            ),
             "timeout": max(1.0, min(self.settings.request_timeout, call.remaining())),
         }
         if self.settings.seed is not None:
@@ -280,34 +322,55 @@ class InstructorBackend:
     def complete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
+        asked = messages
         with call.one_pass(), validating(context):
-            try:
-                for attempt in Retrying(**self._retrying(call)):
-                    with attempt:
-                        call.check_budget()
-                        result: T = self._sync.chat.completions.create(
-                            **self._kwargs(messages, response_model, call)
-                        )
-                        return _as_declared(result, response_model)
-            except Exception as exc:
-                return _recover(exc, response_model, context, call)
+            for reasks_left in range(self.settings.max_reasks, -1, -1):
+                try:
+                    return self._once(asked, response_model, call)
+                except Exception as exc:
+                    followup = _reask(messages, exc) if reasks_left else None
+                    if followup is None:
+                        return _recover(exc, response_model, context, call)
+                    asked = followup
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _once(self, messages: Messages, response_model: type[T], call: Call) -> T:
+        """One answer, transport errors retried; invalid output raises."""
+        for attempt in Retrying(**self._retrying(call)):
+            with attempt:
+                call.check_budget()
+                result: T = self._sync.chat.completions.create(
+                    **self._kwargs(messages, response_model, call)
+                )
+                return _as_declared(result, response_model)
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def acomplete(
         self, messages: Messages, response_model: type[T], *, context: dict[str, Any], call: Call
     ) -> T:
         patched = await self._async()
+        asked = messages
         with call.one_pass(), validating(context):
-            try:
-                async for attempt in AsyncRetrying(**self._retrying(call)):
-                    with attempt:
-                        call.check_budget()
-                        result: T = await patched.chat.completions.create(
-                            **self._kwargs(messages, response_model, call)
-                        )
-                        return _as_declared(result, response_model)
-            except Exception as exc:
-                return _recover(exc, response_model, context, call)
+            for reasks_left in range(self.settings.max_reasks, -1, -1):
+                try:
+                    return await self._aonce(patched, asked, response_model, call)
+                except Exception as exc:
+                    followup = _reask(messages, exc) if reasks_left else None
+                    if followup is None:
+                        return _recover(exc, response_model, context, call)
+                    asked = followup
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _aonce(
+        self, patched: Any, messages: Messages, response_model: type[T], call: Call
+    ) -> T:
+        async for attempt in AsyncRetrying(**self._retrying(call)):
+            with attempt:
+                call.check_budget()
+                result: T = await patched.chat.completions.create(
+                    **self._kwargs(messages, response_model, call)
+                )
+                return _as_declared(result, response_model)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
@@ -467,6 +530,24 @@ def _recover(exc: Exception, response_model: type[T], context: dict[str, Any], c
     if isinstance(exc, (BudgetExceeded, ConfigError)):
         raise exc.with_input(call.input_id)
     inner = _unwrap(exc)
+    fault = _server_fault(exc)
+    if fault is not None:
+        raise ModelOutputError(
+            f"the model server failed {call.usage.retries + 1} time(s): {fault}",
+            input_id=call.input_id,
+            hint="raise BRIEFX_MAX_TOKENS if answers are cut off; check the server otherwise",
+            attempts=call.usage.retries + 1,
+            usage=call.usage,
+        ) from exc
+    if _refused(inner):
+        where = getattr(getattr(inner, "request", None), "url", None) or "the server"
+        raise ServerUnreachable(
+            f"connection refused at {where}",
+            input_id=call.input_id,
+            hint="start the model server, or check BRIEFX_BASE_URL",
+            attempts=call.usage.retries + 1,
+            usage=call.usage,
+        ) from inner
     if _is_transient(inner) or isinstance(inner, openai.APIError):
         if call.remaining() <= 0:
             raise BudgetExceeded(
@@ -511,11 +592,13 @@ def _lenient(
             raise ValueError("empty completion")
         return response_model.model_validate(data, context={**context, "lenient": True})
     except (ValueError, ValidationError) as err:
+        attempts = _pass_calls() or int(exc.n_attempts or 0)  # briefx's own re-asks count
+        reasons = _reasons(err) if isinstance(err, ValidationError) else str(err)
         raise ModelOutputError(
-            f"model output failed validation after {exc.n_attempts} attempts: {err}",
+            f"model output failed validation after {attempts} attempts: {reasons}",
             input_id=call.input_id,
             hint="use a stronger model or raise BRIEFX_MAX_REASKS",
-            attempts=int(exc.n_attempts or 0),
+            attempts=attempts,
             last_completion=raw,
             usage=call.usage,
         ) from exc
@@ -530,6 +613,61 @@ def _completion_text(completion: Any) -> str | None:
         return str(message.tool_calls[0].function.arguments)
     content = getattr(message, "content", None)
     return str(content) if content is not None else None
+
+
+def _reask(messages: Messages, exc: Exception) -> Messages | None:
+    """The messages that ask again after an answer failed validation, else None.
+
+    The model sees its answer and, per refused field, which value and why,
+    in briefx's own words: pydantic's wording, documentation links and
+    ``input_value=`` echoes change between releases (and would break recorded
+    requests) and only lengthen a small model's prompt.
+    """
+    if not isinstance(exc, InstructorRetryException):
+        return None
+    error = _validation_error(exc)
+    answer = _completion_text(exc.last_completion)
+    if error is None or answer is None:
+        return None
+    ask = (
+        f"Your JSON answer was refused:\n{_reasons(error)}\n"
+        "Answer again with the whole JSON, corrected. Use only what the ARTICLE says."
+    )
+    return [*messages, {"role": "assistant", "content": answer}, {"role": "user", "content": ask}]
+
+
+def _reasons(error: ValidationError) -> str:
+    """One line per refused value: where, and why in briefx's words."""
+    return "\n".join(f"- {_where(e['loc'])}: {_why(e)}" for e in error.errors())
+
+
+def _validation_error(exc: InstructorRetryException) -> ValidationError | None:
+    attempts = getattr(exc, "failed_attempts", None) or []
+    for candidate in (*(a.exception for a in reversed(attempts)), exc.__cause__):
+        if isinstance(candidate, ValidationError):
+            return candidate
+    return None
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    """``('participants', 1, 'name')`` -> ``participants[1].name``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out or "answer"
+
+
+def _why(error: Any) -> str:
+    """The reason, from briefx's validators or pydantic's stable error type, never its prose."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    reason = str(error["type"]).replace("_", " ")
+    if "expected" in ctx:
+        reason += f", expected {ctx['expected']}"
+    if error["type"] not in ("missing", "json_invalid"):
+        reason += f", got {json.dumps(error.get('input'), ensure_ascii=False)[:80]}"
+    return reason
 
 
 def _pass_calls() -> int:

@@ -8,6 +8,7 @@ Every error derives from one root, so ``except BriefxError`` catches them all::
     │   └── InputError        an article cannot be used (names the input)
     └── ExtractionError       a run-time failure while extracting one article
         ├── BackendError      the model server failed: network, 5xx, 429 after retries
+        │   └── ServerUnreachable  nothing listens at the server's address
         ├── BudgetExceeded    the article's time budget ran out across retries and re-asks
         └── ModelOutputError  the model kept answering with output that fails validation
 
@@ -35,6 +36,20 @@ class BriefxError(Exception):
         fix = f" (fix: {self.hint})" if self.hint else ""
         return f"{where}{self.message}{fix}"
 
+    def redact(self, secret: str | None) -> BriefxError:
+        """Remove ``secret`` (the API key) from every text this error carries.
+
+        A server may echo the key in its error body, which becomes the message.
+        """
+        if not secret:
+            return self
+        for name in ("message", "hint", "last_completion"):
+            value = getattr(self, name, None)
+            if isinstance(value, str):
+                setattr(self, name, redact(value, secret))
+        self.args = (self._render(),)
+        return self
+
     def with_input(self, input_id: str | None) -> BriefxError:
         """Attach the article's id when the error was raised below the layer that knows it."""
         if input_id and not self.input_id:
@@ -45,6 +60,13 @@ class BriefxError(Exception):
 
 class UsageError(BriefxError):
     """The caller's mistake: bad settings or unusable input."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with ``secret`` replaced by a marker that still says a key was there."""
+    if not secret or len(secret) < 4:
+        return text
+    return text.replace(secret, "***redacted***")
 
 
 class ConfigError(UsageError):
@@ -76,6 +98,10 @@ class ExtractionError(BriefxError):
 
 class BackendError(ExtractionError):
     """The model server could not be reached or kept failing after retries."""
+
+
+class ServerUnreachable(BackendError):
+    """The connection to the model server was refused: nothing listens there."""
 
 
 class BudgetExceeded(ExtractionError):

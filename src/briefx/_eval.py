@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any, Protocol
 from rapidfuzz import fuzz, utils
 
 from briefx._errors import BriefxError, ExtractionError, InputError
+from briefx._language import strip_marks, transliterate
 from briefx._models import MeetingSummary, Usage
 from briefx._settings import Settings
 
@@ -289,9 +289,8 @@ def _max_matching(pred: Sequence[Item], gold: Sequence[Item], same: Same) -> int
 
 
 def fold(text: str) -> str:
-    """Casefold and strip diacritics: 'Łukašenko' -> 'lukasenko'."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Casefold and strip diacritics, as the contract scores: 'Łukašenko' -> 'lukasenko'."""
+    return strip_marks(text.replace("ł", "l").replace("Ł", "L")).casefold()
 
 
 def surname(name: str) -> str:
@@ -337,18 +336,9 @@ def _ratio(a: str, b: str) -> float:
     return float(fuzz.token_set_ratio(mine, theirs, processor=utils.default_process))
 
 
-_CYRILLIC = str.maketrans(
-    {
-        **dict(zip("абвгдезиклмнопрстуфыэі", "abvgdeziklmnoprstufyei", strict=True)),
-        **{"ё": "e", "й": "y", "ў": "u", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch"},
-        **{"ш": "sh", "щ": "shch", "ю": "yu", "я": "ya", "ъ": "", "ь": ""},
-    }
-)
-
-
 def latin(text: str) -> str:
-    """Transliterate lower-case Cyrillic (BGN/PCGN-like); other characters pass through."""
-    return text.translate(_CYRILLIC)
+    """Cyrillic in Latin letters, by the library's one transliteration."""
+    return transliterate(text)
 
 
 def _get(item: Item, key: str) -> Any:

@@ -13,12 +13,12 @@ order a concurrent batch happened to finish in.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from briefx._language import fold
 from briefx._models import (
     Agreement,
     MeetingSummary,
@@ -52,12 +52,9 @@ class Event:
 
 
 def fold_surname(name: str) -> str:
-    """The last word of a name, case- and diacritics-folded ("Lukashenko")."""
-    words = name.replace(".", " ").split()
-    if not words:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", words[-1])
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    """The last word of a name, folded as the library folds names ("lukashenko")."""
+    words = fold(name.replace(".", " ")).split()
+    return words[-1] if words else ""
 
 
 def group_events(records: Sequence[MeetingSummary]) -> list[Event]:
@@ -67,6 +64,17 @@ def group_events(records: Sequence[MeetingSummary]) -> list[Event]:
     Events come out in the order of their first record.
     """
     ids = [record.source.id or f"#{index}" for index, record in enumerate(records)]
+    return [
+        _event([records[i] for i in members], [ids[i] for i in members])
+        for members in group_indices(records)
+    ]
+
+
+def group_indices(records: Sequence[MeetingSummary]) -> list[list[int]]:
+    """The positions of the records of each meeting, in the order of their first record.
+
+    Reads only ``is_meeting``, ``meeting_date``, ``region`` and ``participants``.
+    """
     parent = list(range(len(records)))
 
     def root(i: int) -> int:
@@ -82,10 +90,7 @@ def group_events(records: Sequence[MeetingSummary]) -> list[Event]:
     groups: dict[int, list[int]] = {}
     for i in range(len(records)):
         groups.setdefault(root(i), []).append(i)
-    return [
-        _event([records[i] for i in members], [ids[i] for i in members])
-        for members in groups.values()
-    ]
+    return list(groups.values())
 
 
 _Key = tuple[date, str, frozenset[str]] | None

@@ -12,15 +12,17 @@ import hashlib
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import PurePath
 from typing import Any
 
 import openai
+from pydantic import ValidationError
 
 from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._assemble import assemble
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
-from briefx._errors import BriefxError, ExtractionError
+from briefx._errors import BriefxError, BudgetExceeded, ExtractionError, InputError
 from briefx._models import SCHEMA_VERSION, MeetingSummary
 from briefx._pool import RulesPool
 from briefx._prepare import PreparedText, prepare
@@ -102,6 +104,16 @@ class Extractor:
             self.settings, client=client, async_client=async_client, base_url=base_url
         )
 
+    def _server_died(self) -> BriefxError | None:
+        """The embedded server's own error if it has exited (a crash says why)."""
+        if self._server is None:
+            return None
+        try:
+            self._server.check()
+        except BriefxError as died:
+            return died
+        return None
+
     def start(self) -> Extractor:
         """Start now what the first article would: the model client (and the embedded
         model's server), and the rules workers used when many articles run at once."""
@@ -155,7 +167,10 @@ class Extractor:
         hit = self._cache.get(key)
         if hit is None:
             return None
-        record = MeetingSummary.model_validate(hit)
+        try:
+            record = MeetingSummary.model_validate(hit)
+        except ValidationError:
+            return None  # an entry from another schema is a miss, not a failure
         record.usage.cache_hit = True
         record.source.id, record.source.url = source_id, url or record.source.url
         return record
@@ -241,6 +256,7 @@ class Extractor:
         url: str | None = None,
         html: bool | None = None,
     ) -> MeetingSummary:
+        source = _checked_source(source)
         job = self._begin(source, source_id, published, url, html)
         if isinstance(job, MeetingSummary):
             return job
@@ -252,7 +268,8 @@ class Extractor:
                 for name, model in _PASSES
             ]
         except BriefxError as exc:
-            raise _with_usage(exc, source_id, job.call) from exc.__cause__
+            exc = self._server_died() or exc  # "connection refused" has a cause to name
+            raise _with_usage(exc, source_id, job.call, self._secret()) from exc.__cause__
         return self._keep(job, self._rules(job, answers, published, url)())
 
     async def aextract(
@@ -264,6 +281,7 @@ class Extractor:
         url: str | None = None,
         html: bool | None = None,
     ) -> MeetingSummary:
+        source = _checked_source(source)
         job = await self._abegin(source, source_id, published, url, html)
         if isinstance(job, MeetingSummary):
             return job
@@ -273,16 +291,32 @@ class Extractor:
             backend = self._backend  # a first-time start-up is not the article's time
             async with self._model_slots():
                 job.restart_clock()
-                answers = await asyncio.gather(
-                    *(
-                        backend.acomplete(job.messages(name), model, context=job.ctx, call=job.call)
-                        for name, model in _PASSES
-                    )
-                )
+                # A wall-clock limit: a server that trickles its answer byte by
+                # byte never trips a read timeout, so the budget cuts it off.
+                limit = asyncio.timeout(job.call.remaining())
+                try:
+                    async with limit:
+                        answers = await asyncio.gather(
+                            *(
+                                backend.acomplete(
+                                    job.messages(name), model, context=job.ctx, call=job.call
+                                )
+                                for name, model in _PASSES
+                            )
+                        )
+                except TimeoutError as exc:
+                    if not limit.expired():
+                        raise
+                    raise _budget_spent(job.call) from exc
         except BriefxError as exc:
-            raise _with_usage(exc, source_id, job.call) from exc.__cause__
+            exc = self._server_died() or exc  # "connection refused" has a cause to name
+            raise _with_usage(exc, source_id, job.call, self._secret()) from exc.__cause__
         record = await self._pool.run(self._rules(job, list(answers), published, url))
         return self._keep(job, record)
+
+    def _secret(self) -> str | None:
+        key = self.settings.api_key
+        return key.get_secret_value() if key is not None else None
 
     def _model_slots(self) -> _PacedSlots:
         """At most ``Settings.workers()`` articles in their model calls on this loop.
@@ -366,8 +400,42 @@ class _PacedSlots:
         self._free.release()
 
 
-def _with_usage(exc: BriefxError, source_id: str | None, call: Call) -> BriefxError:
+def _checked_source(source: object) -> str | bytes:
+    """The article as text or bytes; anything else is the caller's mistake, said plainly.
+
+    Lone surrogates (from JSON ``\\ud800`` escapes) cannot be sent as UTF-8:
+    they become U+FFFD, as a decoder would make of them.
+    """
+    if isinstance(source, bytes):
+        return source
+    if not isinstance(source, str):
+        kind = type(source).__name__
+        hint = "pass the article's text (str) or its bytes"
+        if isinstance(source, PurePath):
+            hint = "read the file first, e.g. Path(...).read_text()"
+        raise InputError(f"extract() takes the article as str or bytes, not {kind}", hint=hint)
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return source.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return source
+
+
+def _budget_spent(call: Call) -> BudgetExceeded:
+    return BudgetExceeded(
+        f"time budget of {call.budget:.0f}s ran out while the server was still answering",
+        input_id=call.input_id,
+        hint="raise BRIEFX_TIME_BUDGET or use a faster model",
+        attempts=call.usage.calls + call.usage.retries,
+        usage=call.usage,
+    )
+
+
+def _with_usage(
+    exc: BriefxError, source_id: str | None, call: Call, secret: str | None = None
+) -> BriefxError:
     exc.with_input(source_id)
+    exc.redact(secret)
     if isinstance(exc, ExtractionError) and exc.usage is None:
         exc.usage = call.usage
     return exc

@@ -25,6 +25,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from briefx._errors import InputError
+from briefx._money import find_money
 
 __all__ = ["Span", "align", "find_verbatim", "number_in_text", "percent_in_text"]
 
@@ -383,119 +384,14 @@ def find_verbatim(quote: str, text: str) -> Span | None:
 
 # --- numbers -------------------------------------------------------------------
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "один": 1, "одна": 1, "два": 2, "две": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6,
-    "семь": 7, "восемь": 8, "девять": 9, "десять": 10, "сто": 100,
-}  # fmt: skip
-_DIGIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
-
-_SCALES: tuple[tuple[str, float], ...] = (
-    (r"trillions?|tn|трлн|триллион\w*", 1e12),
-    (r"billions?|bn|bln|млрд|миллиард\w*", 1e9),
-    (r"millions?|mn|mln|mio|млн|миллион\w*", 1e6),
-    (r"thousands?|тыс|тысяч\w*", 1e3),
-    (r"[bmk]", 0.0),  # "$1.5b", "$700m": only with a dollar sign, see _money_value
-)
-_LETTER_SCALES = {"b": 1e9, "m": 1e6, "k": 1e3}
-
-_NUM = r"\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-# Longest first so "seventeen" is not read as "seven".
-_SIMPLE_WORDS = "|".join(sorted(_UNITS, key=len, reverse=True))
-_WORDS = (
-    rf"(?:(?:{_SIMPLE_WORDS})(?:-(?:{_DIGIT_WORDS}))?(?:\s+hundred)?"
-    r"|a\s+hundred|half\s+a|an?)\b"
-)
-_MONEY = re.compile(
-    rf"""
-    (?P<pre>US\$\s?|\$\s?|USD\s?)?
-    (?<![\w.,])(?:(?P<num>{_NUM})|(?P<words>{_WORDS}))(?![\d])
-    (?:\s?(?P<scale>{"|".join(s for s, _ in _SCALES)})(?![^\W\d_]))?
-    (?P<post>\s+(?:US\s+)?dollars?\b|\s?USD\b|\.?\s+долл(?:ар\w*|\.)?(?:\s+США)?|\s?\$)?
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-
-def _number_values(raw: str) -> set[float]:
-    """Every reading of a written number: "4,400" may be 4400 or 4.4."""
-    raw = re.sub(r"[\u00a0\u202f ]", "", raw)
-    if "," in raw and "." in raw:
-        decimal = max(raw.rfind(","), raw.rfind("."))
-        digits = re.sub(r"[.,]", "", raw[:decimal]) + "." + raw[decimal + 1 :]
-        return {float(digits)}
-    for sep in ",.":
-        parts = raw.split(sep)
-        if len(parts) == 2:
-            readings = {float(parts[0] + "." + parts[1])}
-            if len(parts[1]) == 3:
-                readings.add(float(parts[0] + parts[1]))
-            return readings
-        if len(parts) > 2:
-            return {float("".join(parts))}
-    return {float(raw)}
-
-
-def _word_value(words: str) -> float:
-    """ "three" 3, "twenty-five" 25, "three hundred" 300, "a hundred" 100, "half a" 0.5."""
-    total = 0.0
-    for part in re.split(r"[- ]+", words.lower().replace("half a", "half")):
-        if part == "hundred":
-            total = (total or 1.0) * 100
-        elif part == "half":
-            total += 0.5
-        elif part in {"a", "an"}:
-            total += 1.0
-        else:
-            total += _UNITS[part]
-    return total
-
-
-def _scale_value(scale: str | None) -> float:
-    if not scale:
-        return 1.0
-    lowered = scale.lower()
-    for pattern, value in _SCALES[:-1]:
-        if re.fullmatch(pattern, lowered):
-            return value
-    return _LETTER_SCALES[lowered]
-
-
-def _money_values(match: re.Match[str]) -> set[float]:
-    """The dollar amounts a money-like match can mean; empty if it is not money."""
-    pre, post, scale = match.group("pre"), match.group("post"), match.group("scale")
-    has_dollar = bool(pre or post)
-    if scale and scale.lower() in _LETTER_SCALES and not has_dollar:
-        return set()  # "700m" without a dollar sign is more likely metres
-    if not (has_dollar or scale):
-        return set()
-    factor = _scale_value(scale)
-    if match.group("num"):
-        return {value * factor for value in _number_values(match.group("num"))}
-    if not scale and match.group("words").lower() in {"a", "an", "half a"}:
-        return set()
-    return {_word_value(match.group("words")) * factor}
-
-
 def _close(a: float, b: float, rel: float) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b))
 
 
 @lru_cache(maxsize=16)
 def _money_mentions(text: str) -> tuple[tuple[int, int, frozenset[float]], ...]:
-    mentions = []
-    for match in _MONEY.finditer(text):
-        values = _money_values(match)
-        if values:
-            start, end = match.span()
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            mentions.append((start, end, frozenset(values)))
-    return tuple(mentions)
+    """Every amount the one money parser reads, with all the values its digits can mean."""
+    return tuple((m.amount_start, m.end, m.readings) for m in find_money(text))
 
 
 def number_in_text(amount_usd: float, text: str) -> Span | None:
@@ -541,4 +437,65 @@ def percent_in_text(value: float, text: str) -> Span | None:
         factor = factor or float(match.group("num").replace(",", "."))
         if abs((factor - 1) * 100 - value) <= max(0.05, 0.005 * abs(value)):
             return Span(match.start(), match.end(), 100.0, True, "exact")
+    return None
+
+
+_ANY_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0 ]\d+)*")
+_THOUSANDS = re.compile(r"^\d{1,3}(?:[,.\u00a0 ]\d{3})+$")
+
+
+def _number_value(raw: str) -> float:
+    raw = raw.strip()
+    if _THOUSANDS.match(raw) and not re.match(r"^\d{1,3}[.,]\d{3}$", raw):
+        return float(re.sub(r"\D", "", raw))
+    return float(re.sub(r"[\u00a0 ]", "", raw).replace(",", "."))
+
+
+def ungrounded_numbers(sentence: str, text: str) -> list[str]:
+    """Numbers in a generated sentence (days, years, amounts) that the article never writes.
+
+    A summary that says "on 18 November" or "$2 billion" must find 18 or the
+    amount in the article; money in words ("nine billion dollars") counts too.
+    """
+    seen = {_number_value(m.group()) for m in _ANY_NUMBER.finditer(text)}
+    bad = []
+    for m in _ANY_NUMBER.finditer(sentence):
+        value = _number_value(m.group())
+        if value in seen or any(abs(value - s) < 1e-9 for s in seen):
+            continue
+        phrase = sentence[m.start() : m.end() + 20]
+        money = _parse_money_phrase(phrase)
+        if money is not None and number_in_text(money, text) is not None:
+            continue
+        bad.append(m.group().strip())
+    return bad
+
+
+def _parse_money_phrase(phrase: str) -> float | None:
+    from briefx._normalise import parse_money  # the one money parser
+
+    parsed = parse_money(phrase)
+    return parsed[0] if parsed else None
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def word_form_in_text(word: str, text: str) -> tuple[int, int] | None:
+    """The span of ``word`` in another grammatical case or script ("Shapsha", "Шапшой").
+
+    A word of the article matches when its folded form starts with the folded
+    ``word`` less its last two letters (four kept at least) and ends within
+    three more letters: Russian and German endings, not other words.
+    """
+    from briefx._language import fold  # the one name fold
+
+    key = fold(word).replace(" ", "")
+    if len(key) < 4:
+        return None
+    stem = key[: max(4, len(key) - 2)]
+    for m in _WORD_RE.finditer(text):
+        folded = fold(m.group())
+        if folded.startswith(stem) and len(folded) <= len(key) + 3:
+            return m.start(), m.end()
     return None

@@ -16,6 +16,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +51,14 @@ _OTHER_WAYS = (
     "or BRIEFX_BASE_URL to any OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1)"
 )
 _CHUNK = 1 << 20
+# llama.cpp's default build (-march=native) uses AMX where the CPU reports it; on
+# virtual machines whose kernel does not enable AMX the server dies of SIGILL at its
+# first answer. Native minus AMX keeps AVX-512 and VNNI (README, "The two commands").
+_NO_AMX = "-march=native -mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+REBUILD_LLAMA = (
+    f"CMAKE_ARGS=\"-DGGML_NATIVE=OFF -DCMAKE_C_FLAGS='{_NO_AMX}' -DCMAKE_CXX_FLAGS='{_NO_AMX}'\" "
+    "python -m pip install --force-reinstall --no-cache-dir --no-deps llama-cpp-python"
+)
 
 
 @dataclass(frozen=True)
@@ -420,6 +429,13 @@ class LocalServer:
         if self.process is None:
             return
         code = self.process.poll()
+        if code == -signal.SIGILL:
+            raise BackendError(
+                f"the local server (model {self.model.name}) died of an illegal instruction: "
+                "llama.cpp was built for CPU features this machine does not let it use "
+                "(seen: AMX on virtual machines)",
+                hint=f"rebuild it without them: {REBUILD_LLAMA}",
+            )
         if code is not None:
             raise BackendError(
                 f"the local server (model {self.model.name}) exited with code {code}; "

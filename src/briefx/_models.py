@@ -7,11 +7,11 @@ fields (``is_meeting``, ``warnings``, ``usage``, ``source``).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Topic = Literal[
     "machinery",
@@ -36,6 +36,8 @@ TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
 Flow = Literal["turnover", "exports", "imports"]
 Qualifier = Literal["exact", "approx", "over", "under"]
 AgreementStatus = Literal["signed", "planned", "proposed"]
+# What the article reports: only a held meeting fills the contract's meeting fields.
+Kind = Literal["meeting", "announcement", "phone_call", "message", "other"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PERIOD = re.compile(r"^\d{4}(-\d{2})?(/\d{4}(-\d{2})?)?$")
@@ -165,6 +167,39 @@ class Usage(_Record):
         self.retries += other.retries
 
 
+class RecordWarning(_Record):
+    """Something the record's reader should know: a dropped fact, a guess, a disagreement.
+
+    ``code`` says which kind (``dropped``, ``left_out``, ``inferred``,
+    ``disagreement``, ``note``); ``candidates`` holds both values when the rules
+    and the model disagreed, the kept one first.
+    """
+
+    code: str = Field("note", description="dropped, left_out, inferred, disagreement or note")
+    field: str | None = Field(None, description="The record field it is about, if one")
+    message: str
+    candidates: list[str] = Field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.message
+
+    @classmethod
+    def of(cls, value: RecordWarning | str) -> RecordWarning:
+        """A warning from the plain text older records and the stages below keep."""
+        if isinstance(value, RecordWarning):
+            return value
+        for prefix, code in _WARNING_CODES:
+            if value.startswith(prefix):
+                return cls(code=code, message=value)
+        return cls(code="inferred" if "inferred" in value else "note", message=value)
+
+
+_WARNING_CODES = (("dropped", "dropped"), ("left out", "left_out"))
+
+
 class Source(_Record):
     """Where the article came from and what cleaning learned about it."""
 
@@ -174,10 +209,14 @@ class Source(_Record):
     title: str | None = None
     published: str | None = None
     dateline: str | None = None
+    language: str | None = Field(None, description="BCP-47 tag of the article's language: 'ru'")
 
 
 class MeetingSummary(_Record):
     """A validated, grounded record of one meeting, as in contract.md."""
+
+    # The published schema also describes a batch line (see ``BatchRecord``).
+    model_config = ConfigDict(json_schema_extra=lambda schema: _with_batch_keys(schema))
 
     meeting_date: str | None = Field(None, description="ISO date YYYY-MM-DD; null if unknown")
     location: Location | None = None
@@ -191,8 +230,11 @@ class MeetingSummary(_Record):
     summary: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     # briefx additions
-    is_meeting: bool = Field(True, description="False when the article reports no meeting")
-    warnings: list[str] = Field(default_factory=list)
+    is_meeting: bool = Field(True, description="False when the article reports no held meeting")
+    kind: Kind = Field(
+        "meeting", description="meeting, announcement, phone_call, message or other (no meeting)"
+    )
+    warnings: list[RecordWarning] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
     source: Source = Field(default_factory=Source)
 
@@ -202,6 +244,11 @@ class MeetingSummary(_Record):
         if value is not None and not _DATE.match(value):
             raise ValueError(f"meeting_date must be YYYY-MM-DD, got {value!r}")
         return value
+
+    @field_validator("warnings", mode="before")
+    @classmethod
+    def _structured_warnings(cls, value: list[RecordWarning | str | dict[str, Any]]) -> list[Any]:
+        return [RecordWarning.of(w) if isinstance(w, (str, RecordWarning)) else w for w in value]
 
     @field_validator("topics")
     @classmethod
@@ -221,3 +268,40 @@ class MeetingSummary(_Record):
         from briefx._notebook import record_html
 
         return record_html(self)
+
+
+class BatchRecord(MeetingSummary):
+    """One line of a batch's records file: the record plus the batch's two keys.
+
+    ``id`` names the input (file stem, JSONL ``id``, ...), as ``source.id`` does;
+    ``event_id`` is shared by every record that reports the same meeting and is
+    set when the batch finishes (a line read while a batch runs has none yet).
+    """
+
+    id: str = Field(description="The input's id in its batch; the same as source.id")
+    event_id: str | None = Field(
+        None, description="Shared by the batch records that report one meeting"
+    )
+
+    def to_summary(self) -> MeetingSummary:
+        """The record without the batch's keys, as ``extract()`` returns it."""
+        return MeetingSummary.model_validate(self.model_dump(exclude={"id", "event_id"}))
+
+
+def _with_batch_keys(schema: dict[str, Any]) -> None:
+    """Name ``id`` and ``event_id`` in the published schema, optional, so that both a
+    batch line and an ``extract()`` record (which has neither) validate against it."""
+    fields = BatchRecord.model_fields
+    properties = schema.setdefault("properties", {})
+    properties.setdefault(
+        "id", {"title": "Id", "type": "string", "description": fields["id"].description}
+    )
+    properties.setdefault(
+        "event_id",
+        {
+            "title": "Event Id",
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "default": None,
+            "description": fields["event_id"].description,
+        },
+    )

@@ -7,22 +7,18 @@ pandas is optional (``pip install 'briefx[notebook]'``) and imported only by
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from briefx._errors import UsageError
 from briefx._models import Evidence, MeetingSummary
+from briefx._outputs import DATE_COLUMNS, Column, as_date, columns, csv_cell, item_columns, value
 
 if TYPE_CHECKING:
     import pandas
 
-# List fields whose items are objects; the rest are lists of strings.
-_OBJECT_LISTS = ("participants", "trade_figures", "agreements", "quotes", "evidence")
-_STRING_LISTS = ("topics", "organizations", "warnings")
-# Object fields that may be null: spread into ``a.b`` columns, or nothing when null.
-_OBJECTS = frozenset({"location", "region", "usage", "source"})
-EXPLODABLE: tuple[str, ...] = _OBJECT_LISTS + _STRING_LISTS
+# The list fields: explode gives one row per item of one of them.
+EXPLODABLE: tuple[str, ...] = tuple(c.name for c in columns(batch_keys=False) if c.is_list)
 
 
 def _as_dict(record: MeetingSummary | Mapping[str, Any]) -> dict[str, Any]:
@@ -31,22 +27,16 @@ def _as_dict(record: MeetingSummary | Mapping[str, Any]) -> dict[str, Any]:
     return dict(record)
 
 
+def _columns_for(records: list[dict[str, Any]]) -> tuple[Column, ...]:
+    # Batch records carry id and event_id; extract()'s do not.
+    return columns(batch_keys=any("id" in record for record in records))
+
+
 def flatten_record(record: MeetingSummary | Mapping[str, Any]) -> dict[str, Any]:
-    """One flat row: nested objects as ``a.b`` columns, string lists joined with
-    ``"; "``, object lists JSON-encoded (for CSV and Parquet)."""
-    row: dict[str, Any] = {}
-    for key, value in _as_dict(record).items():
-        if isinstance(value, dict):
-            row.update({f"{key}.{sub}": subvalue for sub, subvalue in value.items()})
-        elif value is None and key in _OBJECTS:
-            continue
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            row[key] = "; ".join(value)
-        elif isinstance(value, list):
-            row[key] = json.dumps(value, ensure_ascii=False)
-        else:
-            row[key] = value
-    return row
+    """One flat row in the CSV's columns: nested objects as ``a.b`` columns, string
+    lists joined with ``"; "``, object lists JSON-encoded."""
+    line = _as_dict(record)
+    return {c.name: csv_cell(value(line, c.path)) for c in _columns_for([line])}
 
 
 def _import_pandas() -> Any:
@@ -62,40 +52,40 @@ def _import_pandas() -> Any:
 def to_dataframe(
     records: Iterable[MeetingSummary | Mapping[str, Any]], *, explode: str | None = None
 ) -> pandas.DataFrame:
-    """Records as a DataFrame, one row each; nested objects become ``a.b`` columns.
+    """Records as a DataFrame, one row each, in the Parquet output's columns and types.
 
-    ``explode="participants"`` (or any list field) gives one row per item instead,
-    with the item's fields as ``participants.name``-style columns; a record with
-    an empty list keeps one row with empty item columns.
+    Nested objects become ``a.b`` columns (present even when null), lists stay
+    lists and ``meeting_date`` is a ``datetime.date``, as ``pandas.read_parquet``
+    gives them back. ``explode="participants"`` (or any list field) gives one row
+    per item instead, the item's fields as ``participants.name``-style columns in
+    the list's place; a record with an empty list keeps one row of empty item columns.
     """
     pd = _import_pandas()
     if explode is not None and explode not in EXPLODABLE:
         raise UsageError(f"cannot explode {explode!r}", hint=f"use one of {', '.join(EXPLODABLE)}")
-    rows = [_row(_as_dict(r), explode) for r in records]
-    return pd.DataFrame([item for group in rows for item in group])
+    dicts = [_as_dict(r) for r in records]
+    cols = _columns_for(dicts)
+    items = item_columns(explode) if explode is not None else ()
+    names = [n for c in cols for n in ([i.name for i in items] if c.name == explode else [c.name])]
+    rows = [row for record in dicts for row in _rows(record, cols, explode, items)]
+    return pd.DataFrame(rows, columns=names)
 
 
-def _row(record: dict[str, Any], explode: str | None) -> list[dict[str, Any]]:
-    base: dict[str, Any] = {}
-    for key, value in record.items():
-        if key == explode or (value is None and key in _OBJECTS):
-            continue
-        if isinstance(value, dict):
-            base.update({f"{key}.{sub}": subvalue for sub, subvalue in value.items()})
-        else:
-            base[key] = value
+def _rows(
+    record: dict[str, Any], cols: tuple[Column, ...], explode: str | None, items: tuple[Column, ...]
+) -> list[dict[str, Any]]:
+    base = {c.name: _cell(record, c) for c in cols if c.name != explode}
     if explode is None:
         return [base]
-    items = record.get(explode) or [None]
-    return [{**base, **_item_columns(explode, item)} for item in items]
+    return [
+        {**base, **{i.name: value(item, i.path) for i in items}}
+        for item in record.get(explode) or [None]
+    ]
 
 
-def _item_columns(field: str, item: Any) -> dict[str, Any]:
-    if isinstance(item, dict):
-        return {f"{field}.{key}": value for key, value in item.items()}
-    if item is None and field in _OBJECT_LISTS:
-        return {}
-    return {field: item}
+def _cell(record: dict[str, Any], col: Column) -> Any:
+    cell = value(record, col.path)
+    return as_date(cell) if col.name in DATE_COLUMNS else cell
 
 
 # --- HTML card --------------------------------------------------------------------
@@ -244,7 +234,7 @@ def record_text(record: MeetingSummary) -> str:
     rows += [("agreement", f"{a.title} ({a.status})") for a in record.agreements]
     rows += [("quote", f"{q.speaker or '?'}: {q.text}") for q in record.quotes]
     rows.append(("summary", record.summary or "-"))
-    rows += [("warning", w) for w in record.warnings]
+    rows += [("warning", str(w)) for w in record.warnings]
     u = record.usage
     rows.append(
         (

@@ -54,9 +54,12 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from rapidfuzz.distance import Indel
 
+from briefx._data import load_data
+from briefx._dates import month_number
 from briefx._errors import InputError
 
 logger = logging.getLogger("briefx")
@@ -70,11 +73,8 @@ _FURNITURE_MAX_CHARS = 300
 _MAX_PASSES = 50
 _SKETCH_SIZE = 6
 _MAX_CANDIDATES = 64
-_HTML_TAG = re.compile(
-    r"</?(?:html|head|body|p|div|span|a|br|li|ul|ol|h[1-6]|article|section|table|tr|td|"
-    r"script|style|meta|link|nav|header|footer|img)\b[^>]*>",
-    re.IGNORECASE,
-)
+_FURNITURE: dict[str, Any] = load_data("furniture")
+_HTML_TAG = re.compile(rf"</?(?:{_FURNITURE['html_tags_regex']})\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -107,50 +107,35 @@ def _words(*items: str) -> str:
     return "|".join(re.escape(item) for item in items)
 
 
-_CUR = r"(?:BYN|BYR|RUB|USD|EUR|CNY|PLN|UAH|KZT|GBP|JPY)\b"
+def _kind(name: str) -> str:
+    """Alternation of every word of one furniture kind, over all its site styles."""
+    groups = _FURNITURE[name]
+    items = groups if isinstance(groups, list) else [w for g in groups.values() for w in g]
+    return _words(*dict.fromkeys(items))
+
+
+_CUR = rf"(?:{_kind('currency_codes')})\b"
 _NUM = r"\d{1,6}(?:[.,]\d{1,4})?"
 _DMY = r"(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<y>\d{4})(?:\s*г\.)?"
-_WEEKDAY = _words(
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
-    "понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье",
-)  # fmt: skip
-_MENU = _words(
-    "Projects", "Government Bodies", "All news", "Main news", "Top news", "Home", "Menu",
-    "Search", "Contacts", "About us", "Advertising", "Subscribe", "Log in", "Sign in",
-    "Newsletter", "Проекты", "Органы власти", "Все новости", "Главные новости", "Главная",
-    "Поиск", "Меню", "Контакты", "Реклама", "Подписаться",
-)  # fmt: skip
-_SOCIAL = _words(
-    "X", "Twitter", "Facebook", "Telegram", "VK", "VKontakte", "YouTube", "Instagram", "OK",
-    "Odnoklassniki", "TikTok", "Viber", "WhatsApp", "RSS", "Дзен", "ВКонтакте", "Одноклассники",
-)  # fmt: skip
-_FOLLOW = _words(
-    "Follow us", "Follow us on", "Subscribe to us on", "Share", "Share this",
-    "Подписывайтесь на нас", "Подписывайтесь на нас в", "Мы в соцсетях", "Поделиться",
-)  # fmt: skip
-_RELATED = _words(
-    "Recent news from Belarus", "Recent news", "Latest news", "Related news", "Read also",
-    "Read more", "See also", "Also read", "More news", "More on the topic", "Top stories",
-    "Последние новости", "Читайте также", "Новости по теме", "Смотрите также",
-)  # fmt: skip
-_SECTION = _words(
-    "President", "Politics", "Economics", "Economy", "Society", "Regions", "Incidents",
-    "Sports", "Sport", "Culture", "World", "Belarus-Russia", "Union State", "Opinions",
-    "Interview", "Photo", "Video", "Multimedia", "Infographics", "Government", "News",
-    "Belarus", "Region", "Президент", "Правительство", "Политика",
-    "Экономика", "Общество", "Регионы", "Происшествия", "Спорт", "Культура", "В мире",
-)  # fmt: skip
+# German writes the day with a full stop: "Montag, 3. Juni 2024"
+_DMY_DE = r"(?P<d>\d{1,2})\.\s*(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<y>\d{4})"
+_WEEKDAY = "|".join(w for days in load_data("dates")["weekdays"].values() for w in days)
+_MENU = _kind("menu")
+_SOCIAL = _kind("social_networks")
+_FOLLOW = _kind("follow")
+_RELATED = _kind("related")
+_SECTION = _kind("sections")
 _HM = r"\d{1,2}:\d{2}"
-_STAMPED = _words("Published", "Updated", "Posted", "Опубликовано", "Обновлено")
+_STAMPED = _kind("stamped")
 _NUMERIC_DMY = r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
 # The owner in "© BelTA, 1999-2025." or "© 2025 Minsk Regional News. All rights reserved."
 _YEARS = r"\d{4}(?:\s*[-–]\s*\d{4})?"
 _OWNER = rf"(?P<outlet>[^\W\d_][^.,©]{{1,58}}?)\s*(?:[.,]\s*(?:{_YEARS}\.?)?.*)?"
-_RIGHTS = _words("All rights reserved", "Все права защищены")
+_RIGHTS = _kind("rights")
 _MOVE = rf"[-+−▲▼]\s*{_NUM}%?"
 # "3.69 BYN", "1 USD 3.27", "USD 2.9312", "RUB 100 3.6015", optionally with a move
 _TICKER = rf"(?:{_NUM}\s*{_CUR}(?:\s*{_NUM})?|{_CUR}(?:\s*{_NUM}){{1,2}})(?:\s*{_MOVE})?"
-_LANG = r"(?:RU|BE|BY|EN|PL|DE|ES|CN|ZH|FR)"
+_LANG = rf"(?:{_kind('language_codes')})"
 
 #: Page furniture, as data. Order matters only for which reason a line gets.
 RULES: tuple[Rule, ...] = (
@@ -175,6 +160,8 @@ RULES: tuple[Rule, ...] = (
     Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_DMY}(?:,?\s+{_HM})?"), rank=0),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_DMY}"), rank=1),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_NUMERIC_DMY}"), rank=1),
+    Rule("navigation", _rx(rf"(?:{_WEEKDAY}),?\s+{_DMY_DE}"), rank=1),
+    Rule("timestamp", _rx(rf"{_DMY_DE}(?:,|\s)\s*(?:um\s+)?{_HM}(?:\s*Uhr)?"), rank=0),
     Rule("navigation", _rx(rf"(?:{_MENU})\s*:?")),
     Rule("navigation", _rx(rf"{_LANG}(?:\s*[|/]?\s*{_LANG})+")),
     # "News | Economy | Society": three or more short items of words, no figures
@@ -185,10 +172,10 @@ RULES: tuple[Rule, ...] = (
     Rule("social", _rx(rf"(?:{_SOCIAL})")),
     Rule("related-headlines", _rx(rf"(?:{_RELATED})\s*:?"), starts_related=True),
     Rule("related-headlines", _rx(rf"(?:{_RELATED})\s*:\s*\S.*")),
-    Rule("tags", _rx(r"(?:Tags|Keywords|Теги|Ключевые слова)\s*:.*")),
+    Rule("tags", _rx(rf"(?:{_kind('tags')})\s*:.*")),
     Rule("copyright", _rx(rf"(?:©|\(c\))\s*(?:{_YEARS}\s*,?\s*)?{_OWNER}"), rank=2),
     Rule("copyright", _rx(rf"(?:©|\(c\)\s|Copyright\b).*|.*\b(?:{_RIGHTS})\b.*")),
-    Rule("caption", _rx(r"(?:Photo|Фото)(?:\s+by)?\s*:\s*.{1,80}")),
+    Rule("caption", _rx(rf"(?:{_kind('caption')})(?:\s+by)?\s*:\s*.{{1,80}}")),
     Rule("separator", re.compile(r"^[\W_]+$")),
     Rule("navigation", _rx(rf"(?:{_SECTION})\s*:?"), only_before_furniture=True),
 )  # fmt: skip
@@ -203,12 +190,6 @@ _DATELINE = re.compile(
     r"(?:\s*\((?P<outlet>[^()\n]{2,40})\)|\.\s*/(?P<outlet2>[^/\n]{2,40})/\.?|\.(?=\s)"
     r"|(?=\s+[–—-]\s)))"
 )
-_MONTH_KEYS = (
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
-    # "ма" is май/мая; март is caught first by "мар"
-    ("янв", "фев", "мар", "апр", "ма", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"),
-)
-_MONTHS = {key: i for keys in _MONTH_KEYS for i, key in enumerate(keys, 1)}
 _SITE_SUFFIX = re.compile(r"^(?P<head>.*\S)\s+[-–—]\s+(?P<site>[^-–—]{1,40})$")
 _SENTENCE_END = re.compile(r"[.!?…:;,\"'”»)\]]$")
 _PUNCT = re.compile(r"[\W_]+")
@@ -539,11 +520,7 @@ def _iso_date(groups: dict[str, str | None]) -> str | None:
     d, y, m, mon = groups.get("d"), groups.get("y"), groups.get("m"), groups.get("mon")
     if not (d and y and (m or mon)):
         return None
-    month = (
-        int(m)
-        if m
-        else _MONTHS.get((mon or "").casefold()[:3]) or _MONTHS.get((mon or "").casefold()[:2])
-    )
+    month = int(m) if m else month_number(mon or "")
     if not month:
         return None
     try:

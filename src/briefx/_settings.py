@@ -24,7 +24,15 @@ class Settings(BaseSettings):
     Settings(...)
     """
 
-    model_config = SettingsConfigDict(env_prefix="BRIEFX_", extra="forbid", frozen=True)
+    # Only BRIEFX_* variables and OPENAI_API_KEY are read; an empty one counts as unset,
+    # so BRIEFX_API_KEY="" does not hide OPENAI_API_KEY.
+    model_config = SettingsConfigDict(
+        env_prefix="BRIEFX_",
+        extra="forbid",
+        frozen=True,
+        env_ignore_empty=True,
+        populate_by_name=True,
+    )
 
     backend: Literal["auto", "openai", "server", "local"] = Field(
         "auto",
@@ -33,7 +41,7 @@ class Settings(BaseSettings):
     model: str | None = Field(None, description="Model name; default depends on the backend")
     base_url: str | None = Field(None, description="Any OpenAI-compatible endpoint, e.g. llama.cpp")
     api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("api_key", "BRIEFX_API_KEY", "OPENAI_API_KEY")
+        None, validation_alias=AliasChoices("BRIEFX_API_KEY", "OPENAI_API_KEY")
     )
     mode: Literal["auto", "json_schema", "json_object", "tools"] = Field(
         "auto",

@@ -1,18 +1,21 @@
 """Topic codes from a deterministic lexicon, each with its first evidence span.
 
 A small model judges poorly over a sixteen-code vocabulary at once; a lexicon of
-English and Russian cues does better and says where it looked. Each cue is a
-case-insensitive regex with word boundaries and inflection-tolerant stems.
+cues in English, Russian, Belarusian and German does better and says where it
+looked. The cues live in ``data/topics.json``, written from the contract's
+"covers" text of each code and the ordinary names of the sectors, products and
+activities it covers; this module only compiles them (once) and scores them.
+Each cue becomes a case-insensitive regex with word boundaries; stems carry
+the inflection.
 
 Precision device: every cue has a weight. A *strong* cue (weight 2) names the
 area of cooperation unambiguously ("trolleybuses", "joint venture", "лифт").
 A *weak* cue (weight 1) is a word that often appears in passing ("aircraft",
 "fuel", "culture", "joint projects"). A code is found when its cues' weights
 sum to at least ``THRESHOLD`` (2): one strong cue, or two weak hits. Traps that
-look like a topic but are not (a "machine-building plant" is not the
-machine-tool industry, "post-Soviet space" is not aerospace, "lift sanctions"
-is not elevators, "band together" is not music) are kept out by the patterns
-themselves.
+look like a topic but are not ("road maintenance", "grain elevators", "lift
+sanctions", "band together") are guards in the data file, compiled into the
+patterns as lookarounds.
 """
 
 from __future__ import annotations
@@ -21,155 +24,97 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
+from briefx._data import load_data
 from briefx._models import TOPICS
 
-STRONG = 2
-WEAK = 1
-THRESHOLD = 2
+_DATA = "topics"
 
-# One place for the vocabulary's cues: code -> ((pattern, weight), ...).
-# Patterns are regex fragments; \b boundaries are added around each.
-LEXICON: dict[str, tuple[tuple[str, int], ...]] = {
-    "machinery": (
-        (r"tractors?", STRONG),
-        (r"truck(?:s|-tractors?)?", STRONG),
-        (r"(?:combine\s+)?harvesters?", STRONG),
-        (r"machinery", STRONG),
-        (
-            r"(?:road|municipal|utilit(?:y|ies)|farm|agricultural|forestry|fire|"
-            r"land[- ]reclamation|special(?:i[sz]ed)?|construction|mining|quarry)"
-            r"\s+(?:machines|equipment|vehicles)",
-            STRONG,
-        ),
-        (r"bulldozers?|excavators?|loaders?|dump\s+trucks?", STRONG),
-        (r"land\s+reclamation", WEAK),
-        (r"machine[- ]building", WEAK),
-        (r"трактор\w*|грузовик\w*|самосвал\w*|комбайн\w*", STRONG),
-        (r"(?:сельхоз|спец|лесо|дорожно-строительн\w*\s+)?техник(?:а|и|у|ой|е)", STRONG),
-        (r"машиностро\w*", WEAK),
-    ),
-    "passenger_transport": (
-        (r"bus(?:es)?|trolleybus(?:es)?|trams?|tramways?|minibus(?:es)?", STRONG),
-        (r"electric\s+(?:transport|vehicles|buses)|e-buses", STRONG),
-        (r"(?:passenger|public|urban|city)\s+(?:vehicles|transport|transportation|cars)", STRONG),
-        (r"автобус\w*|троллейбус\w*|трамва\w*|электробус\w*|электротранспорт\w*", STRONG),
-        (r"(?:пассажирск|общественн|городск)\w*\s+транспорт\w*", STRONG),
-    ),
-    "elevators": (
-        (r"(?<!grain\s)elevators?", STRONG),
-        (r"lifts|lift\s+(?:industry|production|equipment|manufactur\w*|building)", STRONG),
-        (r"\w*liftmash|nevsky\s+lift", STRONG),
-        (r"лифт\w*", STRONG),
-    ),
-    "food_agriculture": (
-        (r"agricultur\w*(?!\s+(?:machinery|equipment|machines|vehicles))", STRONG),
-        (r"agro(?:-|\s)?\w*", STRONG),
-        (r"food(?:stuffs?)?", STRONG),
-        (r"dairy|livestock|grain|crops?|meat|milk|butter|cheeses?", WEAK),
-        (r"farm(?:s|ing|ers?)?(?!\s+(?:machinery|equipment|machines|vehicles))", WEAK),
-        (r"продовольств\w*|продукт\w*\s+питания|пищев\w*|сельск\w*\s+хозяйств\w*", STRONG),
-        (r"сельхоз\w*(?<!техника)|агро\w*|апк", STRONG),
-        (r"молочн\w*|мясн\w*|зерн\w*", WEAK),
-    ),
-    "construction": (
-        (r"construction(?!\s+(?:machinery|equipment|machines|vehicles))", STRONG),
-        (r"finishing\s+works?|design\s+services|road[- ](?:building|construction)", STRONG),
-        (r"build(?:ing)?\s+(?:\w+\s+){0,2}roads?|turnkey\s+basis", STRONG),
-        (r"builders?(?<!aircraft\sbuilder)(?<!aircraft\sbuilders)", WEAK),
-        (r"строительств\w*|строител\w*|отделочн\w*\s+работ\w*|проектн\w*\s+услуг\w*", STRONG),
-    ),
-    "housing_utilities": (
-        (r"housing\s+and\s+(?:utilit\w*|communal)(?!\s+machinery)", STRONG),
-        (r"(?:public\s+)?utilities\s+(?:sector|infrastructure|services)", STRONG),
-        (r"жкх|жилищно-коммунальн\w*|коммунальн\w*\s+хозяйств\w*", STRONG),
-    ),
-    "service_maintenance": (
-        (r"service\s+(?:cent(?:er|re)s?|hubs?|support|maintenance|network|stations?)", STRONG),
-        # "road maintenance" is upkeep of roads, not after-sales service
-        (r"after-sales|servicing|(?<!road\s)maintenance", STRONG),
-        (r"repair(?:s|ing)?", WEAK),
-        (r"сервис\w*|(?:техническ\w*\s+)?обслуживан\w*", STRONG),
-        (r"ремонт\w*", WEAK),
-    ),
-    "joint_production": (
-        (r"joint\s+(?:ventures?|enterprises?|production|manufactur\w*|products)", STRONG),
-        (r"assembly\s+(?:plants?|operations|production|facilit\w*|lines?|sites?)", STRONG),
-        (r"industrial\s+(?:co-?operation|partnership)|production\s+co-?operation", STRONG),
-        (r"locali[sz]ation|locali[sz]ed\s+production|collaborative\s+production", STRONG),
-        (
-            r"(?:joint\s+assembly|assembl(?:e|ing))\s+(?:\w+\s+){0,3}(?:buses|tractors|trucks|"
-            r"machinery|vehicles|elevators|lifts|harvesters|equipment)",
-            STRONG,
-        ),
-        (
-            r"(?:собирать|собрать|собирают|собираем|сборка|сборку)\s+(?:\w+\s+){0,3}"
-            r"(?:автобус|трактор|грузовик|машин|техник|лифт|комбайн)\w*",
-            STRONG,
-        ),
-        (r"assembl(?:e|ing)", WEAK),
-        (r"(?<!national\s)(?<!parliamentary\s)(?<!general\s)assembly(?!\s+of\b)", WEAK),
-        (r"joint\s+projects?", WEAK),
-        (r"совместн\w*\s+(?:предприят\w*|производств\w*)|сборочн\w*|локализац\w*", STRONG),
-        (r"промышленн\w*\s+кооперац\w*|производственн\w*\s+кооперац\w*", STRONG),
-        (r"сборк\w*|кооперац\w*", WEAK),
-    ),
-    "aerospace": (
-        (r"aerospace|rockets?|rocketry|satellites?|spacecraft", STRONG),
-        (
-            r"space\s+(?:projects?|industry|sector|exploration|programmes?|programs?|technolog\w*)",
-            STRONG,
-        ),
-        (r"aircraft|aviation|helicopters?|airplanes?", WEAK),
-        (r"космо\w*|космич\w*|ракет\w*|спутник\w*", STRONG),
-        (r"авиа\w*|самол[её]т\w*|вертол[её]т\w*", WEAK),
-    ),
-    "microelectronics": (
-        (r"chips?|microchips?|microelectronic\w*|semiconductors?|integrated\s+circuits?", STRONG),
-        (r"микроэлектрон\w*|чип\w*|полупроводник\w*|микросхем\w*", STRONG),
-    ),
-    "machine_tools": (
-        (r"machine[- ]tools?(?:[- ]building)?", STRONG),
-        (r"станк\w*|станок|станкостро\w*", STRONG),
-    ),
-    "education": (
-        (r"universit(?:y|ies)|students?|educational|education|higher\s+school", STRONG),
-        (r"training\s+(?:of\s+)?(?:specialists|personnel|staff)|vocational", STRONG),
-        (r"вуз\w*|университет\w*|студент\w*|образовательн\w*|подготовк\w*\s+кадров", STRONG),
-        # "образование" is also "formation" (of the Union State), so alone it is weak.
-        (r"образован\w*", WEAK),
-    ),
-    "culture_memory": (
-        (r"historical\s+memory|monuments?|memorials?|museums?", STRONG),
-        (r"music\w*|concerts?|songs?|festivals?|band(?!\s+together)|theat(?:er|re)s?", STRONG),
-        (r"touris(?:m|ts?)|humanitarian\s+(?:cooperation|ties|sphere)", STRONG),
-        (r"cultur\w*|heritage", WEAK),
-        (r"памят\w*|музе\w*|туризм\w*|турист\w*|песн\w*|ансамбл\w*", STRONG),
-        (r"культур\w*|гуманитарн\w*", WEAK),
-    ),
-    "finance": (
-        (r"financ(?:ing|ial\s+(?:programs?|programmes?|instruments?|support|mechanisms?))", STRONG),
-        (r"leasing|credit(?:s|ing)?|loans?", STRONG),
-        (r"лизинг\w*|кредит\w*|финансирован\w*|финансов\w*\s+(?:программ|инструмент)\w*", STRONG),
-    ),
-    "energy_resources": (
-        (
-            r"crude\s+oil|oil\s+(?:products|and\s+gas|refining|supplies)|petroleum|petrochemic\w*",
-            STRONG,
-        ),
-        (r"natural\s+gas|gas\s+(?:supplies|prices)|fertili[sz]ers?", STRONG),
-        (r"metallurg\w*|(?:precious|non-ferrous|ferrous)\s+metals?", STRONG),
-        (r"металлург\w*|(?:драгоценн|цветн|черн)\w*\s+металл\w*", STRONG),
-        (r"нефт\w*|природн\w*\s+газ\w*|поставк\w*\s+газа|удобрен\w*", STRONG),
-        (r"газ(?:а|ом|у)?|топлив\w*", WEAK),
-    ),
-    "politics": (
-        (r"union\s+state|foreign\s+polic\w*|sanctions?|multi-?vector|integration", STRONG),
-        (r"diplomac\w*|diplomatic|geopoliti\w*|csto|eurasian\s+economic\s+union|eaeu", STRONG),
-        (r"союзн\w*\s+государств\w*|санкци\w*|внешн\w*\s+политик\w*|интеграци\w*", STRONG),
-        (r"многовекторн\w*|еаэс|одкб", STRONG),
-    ),
-}
+
+def _settings() -> tuple[int, int, int]:
+    data = load_data(_DATA)
+    weights = data["weights"]
+    return int(weights["strong"]), int(weights["weak"]), int(data["threshold"])
+
+
+STRONG, WEAK, THRESHOLD = _settings()
+
+# The cue syntax of data/topics.json (see its notes): "*" a word ending, " ... " up
+# to three words between, "-" hyphen/space/nothing, "{a|b}" alternatives.
+_DSL_TOKEN = re.compile(r"\{([^{}]*)\}|\s*\.\.\.\s*|\*|-|\s+|[^{}*\s-]+")
+_GAP = r"\s+(?:\w+\s+){0,3}"
+
+
+def cue_regex(cue: str) -> str:
+    """The regex fragment a data-file cue stands for (lower case, no boundaries)."""
+    out: list[str] = []
+    for m in _DSL_TOKEN.finditer(cue.lower()):
+        token = m.group(0)
+        if m.group(1) is not None:
+            out.append("(?:" + "|".join(cue_regex(alt) for alt in m.group(1).split("|")) + ")")
+        elif token.strip() == "...":
+            out.append(_GAP)
+        elif token == "*":
+            out.append(r"\w*")
+        elif token == "-":
+            out.append(r"[-\s]?")
+        elif token.isspace():
+            out.append(r"\s+")
+        else:
+            out.append(re.escape(token))
+    return "".join(out)
+
+
+def _expand(words: str) -> list[str]:
+    """Every literal a fixed-width guard word stands for: "{a|b} c" -> ["a c", "b c"]."""
+    m = re.search(r"\{([^{}]*)\}", words)
+    if m is None:
+        return [words.lower()]
+    return [
+        expanded
+        for alt in m.group(1).split("|")
+        for expanded in _expand(words[: m.start()] + alt + words[m.end() :])
+    ]
+
+
+def _guarded(entry: str | dict[str, Any]) -> str:
+    """A cue with its guards as lookarounds, so the guard is part of the pattern."""
+    if isinstance(entry, str):
+        return cue_regex(entry)
+    body = cue_regex(entry["cue"])
+    behind = "".join(
+        rf"(?<!{re.escape(word)}\s)"
+        for words in entry.get("unless_preceded_by", ())
+        for word in _expand(words)
+    )
+    excepted = "|".join(cue_regex(e) for e in entry.get("except", ()))
+    ahead = rf"(?!(?:{excepted})\b)" if excepted else ""
+    followed = "|".join(cue_regex(f) for f in entry.get("unless_followed_by", ()))
+    after = rf"(?!\s+(?:{followed})\b)" if followed else ""
+    return f"{behind}{ahead}(?:{body}{after})"
+
+
+def _code_cues(spec: dict[str, Any], strong: int, weak: int) -> tuple[tuple[str, int], ...]:
+    """One (pattern, weight) per distinct pattern of a code, over all languages."""
+    found: dict[str, int] = {}
+    for level, weight in (("strong", strong), ("weak", weak)):
+        for cues in spec.get(level, {}).values():
+            for entry in cues:
+                pattern = _guarded(entry)
+                found[pattern] = max(found.get(pattern, 0), weight)
+    return tuple(found.items())
+
+
+def _lexicon() -> dict[str, tuple[tuple[str, int], ...]]:
+    strong, weak, _ = _settings()
+    return {
+        code: _code_cues(spec, strong, weak) for code, spec in load_data(_DATA)["topics"].items()
+    }
+
+
+#: code -> ((regex fragment, weight), ...), built from data/topics.json.
+LEXICON: dict[str, tuple[tuple[str, int], ...]] = _lexicon()
 
 
 @dataclass(frozen=True)
@@ -242,13 +187,18 @@ def topic_scores(text: str) -> dict[str, tuple[int, TopicHit]]:
     The evidence is the first strong cue when there is one, else the first weak
     cue: a strong cue is the better span to show a reader.
     """
-    scores: dict[str, int] = {}
+    # Cues of one code that match at the same place ("metallurgy" is a metal* and a
+    # metallurg* hit; "газу" is a Russian and a Belarusian form) are one mention.
+    at: dict[tuple[str, int], int] = {}
     best: dict[str, tuple[bool, int, int]] = {}  # code -> (is_weak, start, end)
     for code, weight, m in _cue_matches(text):
-        scores[code] = scores.get(code, 0) + weight
+        at[code, m.start()] = max(at.get((code, m.start()), 0), weight)
         key = (weight < STRONG, m.start(), m.end())
         if code not in best or key[:2] < best[code][:2]:
             best[code] = key
+    scores: dict[str, int] = {}
+    for (code, _), weight in at.items():
+        scores[code] = scores.get(code, 0) + weight
     return {
         code: (scores[code], TopicHit(code, start, end, text[start:end]))
         for code, (_, start, end) in best.items()

@@ -100,17 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
         "batch",
         "extract many articles into a file",
         "Extract folders of .txt/.html files, JSONL files of {id, text|html, url, published}\n"
-        "or single files. Writes OUT (records, one JSON line each, with an event_id shared by\n"
-        "reports of one meeting), OUT's stem + .errors.jsonl (one line per failed input) and\n"
-        "OUT's stem + .events.jsonl (merged view per meeting). Rerun the same command to\n"
-        "resume after an interruption: finished inputs are skipped.",
+        "or single files. OUT's suffix sets the format: .jsonl (records, one JSON line each,\n"
+        "with an event_id shared by reports of one meeting), .csv, .parquet or .db (SQLite,\n"
+        "for datasette). Beside it: the records as JSONL (OUT itself, or OUT + .jsonl for a\n"
+        "table), .errors.jsonl (one line per failed input) and .events.jsonl (one merged\n"
+        "view per meeting), named from OUT's whole name (r.jsonl -> r.errors.jsonl,\n"
+        "r.csv -> r.csv.errors.jsonl). Rerun the same command to resume after an\n"
+        "interruption: finished inputs are skipped.",
     )
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="folder, article file or .jsonl file")
-    p.add_argument("-o", "--out", required=True, type=Path, help="output file, e.g. results.jsonl")
+    p.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        type=Path,
+        help="output file: results.jsonl, .csv, .parquet or .db",
+    )
     p.add_argument(
         "--format",
-        choices=("jsonl", "csv", "parquet"),
-        help="default: from OUT's suffix, else jsonl",
+        choices=("jsonl", "csv", "parquet", "sqlite"),
+        help="must agree with OUT's suffix, which sets it anyway",
     )
     p.add_argument(
         "--concurrency", type=int, help="articles in their model calls at once (default 4)"
@@ -120,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="worker processes for preparation and rules (default: one per core but one, max 4)",
     )
-    p.add_argument("--errors", type=Path, help="errors file (default: OUT's stem + .errors.jsonl)")
+    p.add_argument("--errors", type=Path, help="errors file (default: beside OUT, .errors.jsonl)")
     p.add_argument(
         "--retry-errors", action="store_true", help="redo inputs that failed in an earlier run"
     )

@@ -26,6 +26,11 @@ Faults (``FAULTS``):
 ``"bad_schema"``     HTTP 200 with well-formed JSON of the wrong types for the schema
 ``"empty_choices"``  HTTP 200 with ``"choices": []``
 
+Slow faults (``SLOW_FAULTS``), only when asked for by name, never in ``FAULTS``:
+
+``"trickle"``        a valid answer sent one byte every ``trickle`` seconds: no read
+                     ever times out, so only a wall-clock limit stops it
+
 Error bodies all contain ``STUB_ERROR_MARK`` so a test can check that no
 transport error text was ever sent back to the model as a re-ask.
 """
@@ -48,6 +53,7 @@ from typing import Any
 
 __all__ = [
     "FAULTS",
+    "SLOW_FAULTS",
     "STUB_ERROR_MARK",
     "StubRequest",
     "StubServer",
@@ -68,6 +74,8 @@ FAULTS: tuple[str, ...] = (
     "bad_schema",
     "empty_choices",
 )
+SLOW_FAULTS: tuple[str, ...] = ("trickle",)
+_KNOWN = (*FAULTS, *SLOW_FAULTS)
 STUB_ERROR_MARK = "briefx-stub-fault"
 
 JSON = Any
@@ -354,19 +362,21 @@ class StubServer:
         seed: int = 0,
         retry_after: float = 1.0,
         hang: float = 5.0,
+        trickle: float = 1.0,
         model: str = "stub-model",
         port: int = 0,
     ) -> None:
         script, faults = list(script), tuple(faults)
-        unknown = sorted({f for f in [*script, *faults] if f not in FAULTS})
+        unknown = sorted({f for f in [*script, *faults] if f not in _KNOWN})
         if unknown:
-            raise ValueError(f"unknown faults {unknown}; choose from {list(FAULTS)}")
+            raise ValueError(f"unknown faults {unknown}; choose from {list(_KNOWN)}")
         if not 0.0 <= fault_rate <= 1.0:
             raise ValueError(f"fault_rate must be in [0, 1], got {fault_rate}")
         self.delay = delay
         self.responder = responder
         self.retry_after = retry_after
         self.hang = min(hang, _MAX_HANG)
+        self.trickle = trickle
         self.model = model
         self._plan = _Plan(script, fault_rate, faults, seed)
         self._lock = threading.Lock()
@@ -429,9 +439,9 @@ class StubServer:
 
     def push(self, *faults: str) -> None:
         """Append faults to the script (used by the next requests)."""
-        unknown = [f for f in faults if f not in FAULTS]
+        unknown = [f for f in faults if f not in _KNOWN]
         if unknown:
-            raise ValueError(f"unknown faults {unknown}; choose from {list(FAULTS)}")
+            raise ValueError(f"unknown faults {unknown}; choose from {list(_KNOWN)}")
         with self._lock:
             self._plan.script.extend(faults)
 
@@ -461,7 +471,7 @@ class StubServer:
 
 
 # Outcomes that are not a completion: errors, dropped or cut-off connections.
-_NOT_ANSWERED = frozenset({"429", "500", "503", "drop", "timeout", "truncated_body"})
+_NOT_ANSWERED = frozenset({"429", "500", "503", "drop", "timeout", "truncated_body", "trickle"})
 
 
 class _HTTPServer(ThreadingHTTPServer):
@@ -534,6 +544,24 @@ class _Handler(BaseHTTPRequestHandler):
         elif outcome == "truncated_body":
             text = json.dumps(stub._answer(body, "ok", serial))
             self._send_bytes(200, text[: len(text) // 2].encode())
+        elif outcome == "trickle":
+            self._trickle(stub, json.dumps(stub._answer(body, "ok", serial)).encode())
+
+    def _trickle(self, stub: StubServer, data: bytes) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.flush()
+            for index in range(len(data)):
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+                if stub._sleep(stub.trickle):
+                    break
+        except OSError:
+            pass  # the client gave up, as it should
+        self.close_connection = True
 
     def _drop(self) -> None:
         self.close_connection = True
