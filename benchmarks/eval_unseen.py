@@ -17,8 +17,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from briefx import MeetingSummary
+from briefx import MeetingSummary, prepare
 from briefx._eval import evaluate
+from briefx._grounding import ungrounded_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 UNSEEN = ROOT / "examples" / "unseen"
@@ -50,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("records", type=Path)
     parser.add_argument("--gold", type=Path, default=UNSEEN / "gold")
+    parser.add_argument("--articles", type=Path, default=UNSEEN / "articles")
     args = parser.parse_args(argv)
     raw = _records(args.records)
     gold = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in args.gold.glob("*.json")}
@@ -69,9 +71,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"records with non-Latin script in English fields: {len(non_latin)} of {len(known)}")
     if non_latin:
         print("  " + ", ".join(sorted(non_latin)))
+    ungrounded = {}
+    for k, rec in known.items():
+        article = args.articles / f"{k}.txt"
+        if article.exists() and rec.get("summary"):
+            cleaned = prepare(article.read_text(encoding="utf-8")).text
+            bad = ungrounded_numbers(rec["summary"], cleaned)
+            if bad:
+                ungrounded[k] = bad
+    print(f"summaries with numbers or dates the article lacks: {len(ungrounded)}", ungrounded or "")
     kinds = [(k, rec.get("kind"), gold[k].get("kind")) for k, rec in known.items()]
     right = sum(1 for _, got, want in kinds if got == want)
     print(f"kind accuracy: {right}/{len(kinds)}")
+    for k, got, want in sorted(kinds):
+        if got != want:
+            print(f"  {k}: {got} (gold {want})")
     reasks = [int((rec.get("usage") or {}).get("reasks", 0)) for rec in known.values()]
     calls = [int((rec.get("usage") or {}).get("calls", 0)) for rec in known.values()]
     n = max(1, len(reasks))

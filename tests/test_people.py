@@ -39,7 +39,7 @@ from briefx._people import (
         ("‘Nevsky Lift’", "Nevsky Lift"),
         ('LLC "Volga Trucks"', "Volga Trucks"),
         ("Lepel military school", "Lepel military school"),
-        ("Belarusian Steel Works", "Belarusian Steel Works"),
+        ("Belarusian Steel Works", "BMZ"),
     ],
 )
 def test_canonical_org(raw: str, canon: str) -> None:

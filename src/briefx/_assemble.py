@@ -227,7 +227,8 @@ def _kind(b: _Builder, people: PeopleAnswer) -> Kind:
 def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
     """The model's people, then titled names it missed; each must be shown present."""
     candidates = [(p.name, p.position, p.country) for p in people.participants]
-    candidates += [(p.name, p.position, "") for p in find_people(b.text)]
+    if b.finders:
+        candidates += [(p.name, p.position, "") for p in find_people(b.text)]
     out: list[Participant] = []
     for raw_name, raw_position, raw_country in candidates:
         # "Kaluga Governor Vladislav Shapsha": the title is a position, not a name.
@@ -358,11 +359,11 @@ def _trade(b: _Builder, facts: FactsAnswer, meeting_date: str | None) -> list[Tr
 
 def _organizations(b: _Builder, companies: CompaniesAnswer, prep: PreparedText) -> list[str]:
     """The model's companies and the rules' cues together, each once, each found in the text."""
-    found = find_organizations(b.text, _KNOWN_ORGS)
+    found = find_organizations(b.text, _KNOWN_ORGS) if b.finders else []
     names = []
     for raw in [*companies.organizations, *(name for name, _, _ in found)]:
         name = _latin(canonical_org(raw))
-        if not name or _NON_ORG.match(name) or country_alpha2(name):
+        if not name or _NON_ORG.match(name) or country_alpha2(name) or _a_place(raw):
             continue
         if prep.outlet and name.casefold() == prep.outlet.casefold():
             continue
@@ -380,10 +381,15 @@ def _organizations(b: _Builder, companies: CompaniesAnswer, prep: PreparedText) 
     return out
 
 
+def _a_place(name: str) -> bool:
+    """A city or region given as a company ("Minska", "Irkutsk Region"): the prompt says not."""
+    return resolve_city(name) is not None or resolve_region(name) is not None
+
+
 def _agreements(b: _Builder, facts: FactsAnswer) -> list[Agreement]:
     """Documents the text's own sentences name, then the model's if a sentence backs them."""
     out: list[Agreement] = []
-    for item in find_agreements(b.text):
+    for item in find_agreements(b.text) if b.finders else []:
         _add_agreement(b, out, item.title, item.status, item.start, item.end)
     for answer in facts.agreements:
         span = align(answer.evidence, b.text, threshold=90.0) if answer.evidence else None
@@ -411,7 +417,7 @@ def _add_agreement(
 def _quotes(b: _Builder, facts: FactsAnswer, people: list[Participant]) -> list[Quote]:
     """Statements in quotation marks: the text's own first, the model's to fill up to three."""
     out: list[Quote] = []
-    for found in find_quotes(b.text):
+    for found in find_quotes(b.text) if b.finders else []:
         # "..., said X" after the quote names its speaker; else "X said:" before it.
         speaker = _speaker(found.attribution, people) or _speaker(found.lead[-60:], people)
         _add_quote(b, out, Quote(speaker=speaker, text=found.text), found.start)

@@ -643,21 +643,15 @@ def _text_full_date(text: str, mention: _Mention) -> int | None:
 
 # --- the year from what the article says ------------------------------------------------
 
-_EVENT_YEAR = re.compile(
-    rf"\b(?:launched|opened|started|began|commissioned|signed|held|created|established|"
-    rf"unveiled|introduced|built|founded|adopted|took\s+place)\s+(?:\w+\s+){{0,3}}?"
-    rf"in\s+(?P<y>{_YEAR})\b",
-    re.IGNORECASE,
-)
-_UPPER_YEAR = re.compile(
-    rf"\b(?:until|till|through|before|by)\s+(?:the\s+end\s+of\s+)?(?P<y>{_YEAR})\b",
-    re.IGNORECASE,
-)
-_ANNIVERSARY = re.compile(
-    r"\b(?P<n>\d{2,3})(?:st|nd|rd|th|-?летие|-?летия)\s*(?:anniversary\s+of\s+)?"
-    r"(?:the\s+)?(?:Great\s+)?(?:Victory|Побед\w*)",
-    re.IGNORECASE,
-)
+@cache
+def _year_cues(kind: str) -> tuple[re.Pattern[str], ...]:
+    """The ``year_cues`` of data/dates.json of one kind (event, upper, anniversary)."""
+    patterns = [p.format(year=f"(?P<y>{_YEAR})") for p in _d()["year_cues"][kind]]
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+
+def _year_cue_matches(kind: str, text: str) -> list[re.Match[str]]:
+    return [m for pattern in _year_cues(kind) for m in pattern.finditer(text)]
 
 
 @cache
@@ -704,11 +698,11 @@ def infer_year(text: str, *, meeting_month: int | None = None) -> int | None:
     is the largest consistent lower bound.
     """
     lower = _stat_years(text, meeting_month)
-    lower += [int(m.group("y")) for m in _EVENT_YEAR.finditer(text)]
-    lower += [1945 + int(m.group("n")) for m in _ANNIVERSARY.finditer(text)]
+    lower += [int(m.group("y")) for m in _year_cue_matches("event", text)]
+    lower += [1945 + int(m.group("n")) for m in _year_cue_matches("anniversary", text)]
     lower = [y for y in lower if 1990 <= y <= 2100]
     if not lower:
         return None
-    upper = [int(m.group("y")) for m in _UPPER_YEAR.finditer(text)]
+    upper = [int(m.group("y")) for m in _year_cue_matches("upper", text)]
     consistent = [y for y in lower if not upper or y <= min(upper)]
     return max(consistent or lower)

@@ -440,15 +440,26 @@ def percent_in_text(value: float, text: str) -> Span | None:
     return None
 
 
-_ANY_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0 ]\d+)*")
-_THOUSANDS = re.compile(r"^\d{1,3}(?:[,.\u00a0 ]\d{3})+$")
+_ANY_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:[,\u00a0 ]\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?)")
+_DIGITS = re.compile(r"\d+")
 
 
 def _number_value(raw: str) -> float:
+    """'1,200' and '1 200' are 1200; '1,2' and '1.2' are 1.2."""
     raw = raw.strip()
-    if _THOUSANDS.match(raw) and not re.match(r"^\d{1,3}[.,]\d{3}$", raw):
+    grouped = re.fullmatch(r"\d{1,3}(?:[,\u00a0 ]\d{3})+", raw)
+    if grouped and not re.fullmatch(r"\d{1,3},\d{3}", raw):
         return float(re.sub(r"\D", "", raw))
-    return float(re.sub(r"[\u00a0 ]", "", raw).replace(",", "."))
+    return float(raw.replace(",", "."))
+
+
+def _numbers_in(text: str) -> set[float]:
+    """Every number the text writes: as a whole, and each run of digits on its own."""
+    values = {_number_value(m.group()) for m in _ANY_NUMBER.finditer(text)}
+    values |= {float(d) for d in _DIGITS.findall(text)}
+    # "1,700" may be 1700 or 1.7: both readings count as written.
+    values |= {float(m.replace(",", "")) for m in re.findall(r"\d{1,3},\d{3}", text)}
+    return values
 
 
 def ungrounded_numbers(sentence: str, text: str) -> list[str]:
@@ -457,7 +468,7 @@ def ungrounded_numbers(sentence: str, text: str) -> list[str]:
     A summary that says "on 18 November" or "$2 billion" must find 18 or the
     amount in the article; money in words ("nine billion dollars") counts too.
     """
-    seen = {_number_value(m.group()) for m in _ANY_NUMBER.finditer(text)}
+    seen = _numbers_in(text)
     bad = []
     for m in _ANY_NUMBER.finditer(sentence):
         value = _number_value(m.group())

@@ -24,14 +24,21 @@ import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from briefx._data import load_data
 from briefx._dates import sentence_at
-from briefx._language import fold, fold_homoglyphs, has_cyrillic, non_latin, transliterate
+from briefx._language import (
+    detect_language,
+    fold,
+    fold_homoglyphs,
+    has_cyrillic,
+    non_latin,
+    transliterate,
+)
 
 __all__ = [
     "ORG_ALIASES",
@@ -163,7 +170,23 @@ def canonical_org(name: str) -> str:
     for candidate in (text, _strip_generic_tail(text)):
         if _org_key(candidate) in aliases:
             return aliases[_org_key(candidate)]
-    return _strip_generic_tail(text)
+    inflected = _inflected_alias(_org_key(text))
+    return inflected or _strip_generic_tail(text)
+
+
+def _inflected_alias(key: str) -> str | None:
+    """A one-word alias in another case or spelling ("Амкадора", "Гомсельмашем")."""
+    if " " in key or len(key) < 5:
+        return None
+    for alias, canon in _alias_index().items():
+        if " " in alias or len(alias) < 5 or not key.startswith(alias[:3]):
+            continue
+        stem = alias[: max(4, len(alias) - 2)]
+        if (key.startswith(stem) and len(key) <= len(alias) + 3) or fuzz.ratio(
+            key[: len(alias)], alias
+        ) >= 85:
+            return canon
+    return None
 
 
 def _same_group(a: str, b: str) -> bool:
@@ -632,7 +655,10 @@ def _first_names_agree(a: str | None, b: str | None) -> bool:
         return True
     if len(fa) == 1 or len(fb) == 1:  # an initial
         return fa[0] == fb[0]
-    return fa.startswith(fb) or fb.startswith(fa)
+    if fa.startswith(fb) or fb.startswith(fa):
+        return True
+    # One name in two languages' spellings: Аляксандр/Александр, Сяргей/Сергей.
+    return fa[0] == fb[0] and fuzz.ratio(fa, fb) >= 80
 
 
 def same_person(a: str, b: str) -> bool:
@@ -732,6 +758,8 @@ def nominative(name: str, text: str = "") -> str:
     back to the shortest form of the word in the article.
     """
     tokens = name.split()
+    if tokens and text and _belarusian(text):
+        return " ".join(_belarusian_nominative(t) for t in tokens)
     morph = _morph()
     if morph is None or not tokens or not all(_russian_word(t) for t in tokens):
         return _shortest_forms(name, text)
@@ -751,6 +779,26 @@ def nominative(name: str, text: str = "") -> str:
             if best is None or score > best[0]:
                 best = (score, words)
     return " ".join(best[1]) if best else _shortest_forms(name, text)
+
+
+@lru_cache(maxsize=64)
+def _belarusian(text: str) -> bool:
+    """Belarusian text: pymorphy3 reads it as Russian and cuts nominatives ("Лукашэнка")."""
+    return detect_language(text) == "be"
+
+
+def _belarusian_nominative(token: str) -> str:
+    """A Belarusian name word in the nominative, by its ending (data/people.json)."""
+    if not _CYRILLIC_WORD.fullmatch(token):
+        return token
+    word = token.casefold()
+    for oblique, nominative_ending in _people_data()["belarusian_endings"]["endings"]:
+        if word.endswith(oblique) and len(word) - len(oblique) >= 3:
+            return _capitalised(word[: -len(oblique)] + nominative_ending)
+    return token
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]+(?:-[\u0400-\u04ff]+)*")
 
 
 def _russian_word(token: str) -> bool:
