@@ -12,11 +12,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
 from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
 
 from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._data import load_data
 from briefx._dates import DateResult, sentence_at
 from briefx._grounding import align, word_form_in_text
 from briefx._kinds import names_a_meeting, report_kind
@@ -56,6 +58,7 @@ from briefx._people import (
     same_person,
     surname,
     title_prefix,
+    titled_people,
 )
 from briefx._prepare import PreparedText
 from briefx._rules import (
@@ -170,7 +173,7 @@ def assemble(
         region=_region(b, people) if reported else None,
         topics=_topics(b) if finders else [],
         trade_figures=_trade(b, facts, date.iso) if reported else [],
-        organizations=_organizations(b, companies, prep),
+        organizations=_organizations(b, companies, prep, participants),
         agreements=_agreements(b, facts),
         quotes=_quotes(b, facts, participants),
         summary=people.summary.strip(),
@@ -357,15 +360,66 @@ def _trade(b: _Builder, facts: FactsAnswer, meeting_date: str | None) -> list[Tr
     return figures
 
 
-def _organizations(b: _Builder, companies: CompaniesAnswer, prep: PreparedText) -> list[str]:
+def _not_a_company_name(name: str, people: list[str], text: str = "") -> bool:
+    """A person ("Alexander Beglov", "President Aleksandr Lukashenko"), a phrase
+    ("gas fields of the Arctic", "modular buildings", "Belarusian heavy-duty trucks")
+    or a common noun ("das Partnerwerk") the model listed as a company."""
+    folded = fold(name)
+    if any(key and key in folded for key in (fold(surname(person)) for person in people)):
+        return True
+    words = name.split()
+    phrase = {w.casefold() for w in words[1:]} & _phrase_words()
+    if phrase or len(words) > 4 or (name[:1].islower() and name[:1].isalpha()):
+        return True
+    if all(_country_adjective(w) or w[:1].islower() for w in words):
+        return True
+    known = canonical_org(name) in ORG_ALIASES or name.isupper()
+    return len(words) == 1 and not known and _after_determiner(name, text)
+
+
+def _country_adjective(word: str) -> bool:
+    data = load_data("companies")["country_adjectives"]
+    key = fold(word)
+    for stem in data["stems"]:
+        if key.startswith(fold(stem)) and re.match(data["endings_regex"], key[len(fold(stem)) :]):
+            return True
+    return False
+
+
+def _after_determiner(word: str, text: str) -> bool:
+    """The article writes ``word`` as a common noun: right after an article."""
+    determiners = "|".join(load_data("companies")["determiners"]["words"])
+    pattern = rf"(?<!\w)(?i:{determiners})\s+{re.escape(word)}(?!\w)"
+    return re.search(pattern, text) is not None
+
+
+def _titled_names(text: str) -> list[str]:
+    """Everyone the article names with a title, nominative and Latin, present or not."""
+    return [_latin(nominative(name, text)) for name, _, _, _ in titled_people(text)]
+
+
+@cache
+def _phrase_words() -> frozenset[str]:
+    return frozenset(load_data("companies")["phrase_words"]["words"])
+
+
+def _organizations(
+    b: _Builder, companies: CompaniesAnswer, prep: PreparedText, participants: list[Participant]
+) -> list[str]:
     """The model's companies and the rules' cues together, each once, each found in the text."""
     found = find_organizations(b.text, _KNOWN_ORGS) if b.finders else []
+    people = [p.name for p in participants] + _titled_names(b.text)
     names = []
     for raw in [*companies.organizations, *(name for name, _, _ in found)]:
         name = _latin(canonical_org(raw))
-        if not name or _NON_ORG.match(name) or country_alpha2(name) or _a_place(raw):
+        if not name or _NON_ORG.match(name) or country_alpha2(name) or country_alpha2(raw):
+            continue
+        if _a_place(raw):
             continue
         if prep.outlet and name.casefold() == prep.outlet.casefold():
+            continue
+        if _not_a_company_name(name, people, b.text):
+            b.warn("organizations", f"dropped organization {name!r}: a person or a phrase")
             continue
         names.append(name)
     out: list[str] = []

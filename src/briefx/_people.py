@@ -175,9 +175,22 @@ def canonical_org(name: str) -> str:
 
 
 def _inflected_alias(key: str) -> str | None:
-    """A one-word alias in another case or spelling ("Амкадора", "Гомсельмашем")."""
+    """A one-word alias with a case ending ("Амкадора", "Гомсельмашем", "Белшиной").
+
+    The alias, less up to two final letters (five kept at least), must begin
+    the word, and at most three letters may follow: endings, not other words
+    ("Belavtomaz" is not "Belavia", "Belarus" is not "BelAZ").
+    """
     if " " in key or len(key) < 5:
         return None
+    for alias, canon in _alias_index().items():
+        if " " in alias:
+            continue
+        for cut in (0, 1, 2):
+            base = alias[: len(alias) - cut]
+            if len(base) >= 5 and key.startswith(base) and len(key) - len(base) <= 3:
+                return canon
+    return None
     for alias, canon in _alias_index().items():
         if " " in alias or len(alias) < 5 or not key.startswith(alias[:3]):
             continue
