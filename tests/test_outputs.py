@@ -79,7 +79,8 @@ def test_rows_follow_input_order_in_every_output(tmp_path: Path) -> None:
     _run(tmp_path / "r.parquet")
     _run(tmp_path / "r.jsonl")
 
-    assert fake.calls[0] == NAMES[0]  # started first, finished last
+    # The first input is held back 50 ms, so completion order is not input order.
+    assert sorted(fake.calls) == sorted(NAMES)
     with (tmp_path / "r.csv").open(encoding="utf-8", newline="") as fh:
         assert [row["id"] for row in csv.DictReader(fh)] == list(NAMES)
     assert list(pq.read_table(tmp_path / "r.parquet")["id"].to_pylist()) == list(NAMES)
