@@ -381,11 +381,17 @@ _CAP = r"[^\W\d_a-zа-яёіў](?:[^\W\d_]|['’-](?=[^\W\d_]))+"
 
 
 @cache
+def _titles_alternation() -> str:
+    """Every title of office (data/positions.json), longest first, any case ending."""
+    keys = sorted(_positions()["titles"], key=len, reverse=True)
+    return "|".join(_stem_pattern(k) for k in keys)
+
+
+@cache
 def _titled_re() -> re.Pattern[str]:
     """A title of office (any language, any case ending), up to five words of its
     place ("губернатором Курской области", "of Belarus", "des Gebiets"), a name."""
-    keys = sorted(_positions()["titles"], key=len, reverse=True)
-    titles = "|".join(_stem_pattern(k) for k in keys)
+    titles = _titles_alternation()
     return re.compile(
         rf"(?<![^\W\d_])(?P<title>(?i:{titles}))(?![^\W\d_])"
         rf"(?P<place>(?:[ \t]+[^\s.!?;:«»“”\"]+?){{0,5}}?)"
@@ -399,8 +405,7 @@ def _titled_re() -> re.Pattern[str]:
 @cache
 def _name_then_title_re() -> re.Pattern[str]:
     """'Viktor Karanchevich, Deputy Prime Minister of Belarus' (the title after)."""
-    keys = sorted(_positions()["titles"], key=len, reverse=True)
-    titles = "|".join(_stem_pattern(k) for k in keys)
+    titles = _titles_alternation()
     return re.compile(
         rf"(?P<name>{_CAP}(?:[ \t]+{_CAP}){{1,2}}),[ \t]+"
         rf"(?P<title>(?i:(?:deputy|first)[ \t]+)?(?i:{titles}))(?![^\W\d_])"
