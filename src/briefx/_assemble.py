@@ -187,6 +187,7 @@ def assemble(
             published=published or prep.page_date,
             dateline=prep.dateline,
             language=detect_language(prep.text),
+            text=prep.text,
         ),
     )
     if date.span and record.meeting_date:

@@ -210,6 +210,11 @@ class Source(_Record):
     published: str | None = None
     dateline: str | None = None
     language: str | None = Field(None, description="BCP-47 tag of the article's language: 'ru'")
+    # Kept so a record can show its own article (the notebook card, the report);
+    # records cached or written by older versions have none.
+    text: str | None = Field(
+        None, description="The cleaned article that evidence offsets point into"
+    )
 
 
 class MeetingSummary(_Record):
