@@ -269,8 +269,8 @@ class MeetingSummary(_Record):
         return list(seen.values())
 
     def _repr_html_(self) -> str:
-        """Jupyter's rich display: a card of the record (see ``briefx._notebook``)."""
-        from briefx._notebook import record_html
+        """Jupyter's rich display: a card of the record (see ``briefx._card``)."""
+        from briefx._card import record_html
 
         return record_html(self)
 
