@@ -70,6 +70,9 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+MATCH_ON = ["method", "scheme", "host", "port", "path", "query", "canonical"]
+
+
 @pytest.fixture(scope="session")
 def vcr_config() -> dict[str, Any]:
     # Record mode comes from pytest-recording's --record-mode (default: none).
@@ -86,7 +89,7 @@ def vcr_config() -> dict[str, Any]:
         "before_record_response": _scrub_response,
         # Requests differ only by body, so match on what it asks (tests/_cassettes.py):
         # a changed prompt must re-record, a library's reworded error text must not.
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "canonical"],
+        "match_on": MATCH_ON,
         "allow_playback_repeats": False,
     }
 
@@ -157,3 +160,36 @@ def recorded_settings(tmp_path: Path) -> Any:
         cache_dir=tmp_path / "cache",
         max_retries=0,
     )
+
+
+@pytest.fixture(scope="session")
+def example_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real batch of the example articles, offline: each article's model answers are
+    replayed once from its ``test_extract`` cassette into a cache, then ``briefx.batch``
+    runs over the folder answering every article from that cache."""
+    import vcr
+
+    from briefx import Extractor, Settings, batch
+
+    settings = Settings(
+        base_url=RECORDED_BASE_URL,
+        api_key="test-key",
+        mode="json_object",
+        model="qwen2.5-coder-1.5b-instruct-q4_k_m",
+        cache=True,
+        cache_dir=tmp_path_factory.mktemp("example-cache"),
+        max_retries=0,
+        processes=0,
+    )
+    recorder = vcr.VCR(record_mode="none", match_on=MATCH_ON)
+    recorder.register_matcher("canonical", canonical)
+    with Extractor(settings) as extractor:
+        for name in ALL_ARTICLES:
+            cassette = ROOT / "cassettes" / "test_extract" / f"test_extract_article[{name}].yaml"
+            with recorder.use_cassette(str(cassette)):
+                text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+                extractor.extract(text, source_id=name)
+    out = tmp_path_factory.mktemp("example-batch") / "records.jsonl"
+    summary = batch(ARTICLES, out, settings=settings, progress=False)
+    assert (summary.failed, summary.cache_hits) == (0, len(ALL_ARTICLES)), summary.format_table()
+    return out

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     )
     from briefx._prepare import PreparedText, prepare
     from briefx._read import BatchEvent, read_events, read_records
+    from briefx._report import report
     from briefx._settings import Settings
 
 # name -> the private module that defines it
@@ -56,6 +57,7 @@ _EXPORTS: dict[str, str] = {
     "BatchEvent": "_read",
     "read_events": "_read",
     "read_records": "_read",
+    "report": "_report",
     **dict.fromkeys(
         (
             "BackendError",
@@ -146,5 +148,6 @@ __all__ = [
     "prepare",
     "read_events",
     "read_records",
+    "report",
     "to_dataframe",
 ]

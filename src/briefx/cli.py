@@ -1,6 +1,6 @@
 """The ``briefx`` command: parses arguments and calls the library, nothing more.
 
-Commands: ``extract``, ``batch``, ``schema``, ``eval``, ``model pull``.
+Commands: ``extract``, ``batch``, ``report``, ``schema``, ``eval``, ``model pull``.
 Settings come from the options, then ``BRIEFX_*`` environment variables.
 
 Exit codes:
@@ -140,6 +140,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_batch)
 
     p = _sub(
+        subs,
+        "report",
+        "write an HTML page to browse a batch's results",
+        "Write one self-contained HTML page (no network) of a batch's results: every record's\n"
+        "card with its evidence in the article, filters by region, date and kind, the meetings\n"
+        "several outlets reported side by side, and charts. OUT is the batch's records .jsonl\n"
+        "or the -o path the batch was given; its .events.jsonl is read from beside it.",
+    )
+    p.add_argument("results", metavar="OUT", type=Path, help="the batch's records .jsonl")
+    p.add_argument(
+        "-o", "--out", required=True, type=Path, help="the HTML file to write, e.g. report.html"
+    )
+    p.set_defaults(run=_cmd_report)
+
+    p = _sub(
         subs, "schema", "print the record's JSON Schema", "Print the JSON Schema of MeetingSummary."
     )
     p.set_defaults(run=_cmd_schema)
@@ -228,6 +243,13 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     print(f"errors:  {summary.errors_path}")
     print(f"events:  {summary.events_path}")
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from briefx._report import report
+
+    print(f"report: {report(args.results, args.out)}")
+    return EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
