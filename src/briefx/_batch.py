@@ -918,13 +918,7 @@ async def _extract_all(
             writer.write(await _process(item, extractor, limits))
 
     try:
-        # briefx's Extractor bounds its own model calls to the backend's limit;
-        # twice as many articles keep its rules and the writing busy while that
-        # many are with the model. Any other extractor gets `concurrency` at once.
-        if isinstance(extractor, Extractor):
-            width = 2 * extractor.settings.workers()
-        else:
-            width = settings.concurrency
+        width = article_width(extractor, settings)
         with _older_objects_frozen():
             await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
         writer.settle()
@@ -932,6 +926,18 @@ async def _extract_all(
         writer.close()
         if own:
             await _close(extractor)
+
+
+def article_width(extractor: AsyncExtractor, settings: Settings) -> int:
+    """How many articles one event loop works on at once."""
+    from briefx._extract import Extractor
+
+    # briefx's Extractor bounds its own model calls to the backend's limit;
+    # twice as many articles keep its rules and the writing busy while that
+    # many are with the model. Any other extractor gets `concurrency` at once.
+    if isinstance(extractor, Extractor):
+        return 2 * extractor.settings.workers()
+    return settings.concurrency
 
 
 class OutcomeWriter:
@@ -1066,6 +1072,9 @@ async def _process(item: BatchItem, extractor: AsyncExtractor, limits: _Limits) 
         source = await asyncio.to_thread(item.load, limits.max_bytes)
     except BriefxError as exc:
         return input_failed(item, exc, limits)
+    except Exception as exc:  # a bug reading one input must not take the others down
+        log.exception("unexpected error reading %s", item.id)
+        return _Outcome(_error_line(item, exc, limits), False, None, False)
     try:
         record = await extractor.aextract(
             source, source_id=item.id, published=item.published, url=item.url, html=item.html
