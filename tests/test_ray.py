@@ -23,6 +23,7 @@ import numpy as np  # noqa: E402  (after the skip: it comes with ray[data])
 import briefx._extract  # noqa: E402
 from briefx import cli  # noqa: E402
 from briefx._batch import run_batch  # noqa: E402
+from briefx._errors import ServerUnreachable  # noqa: E402
 from briefx._settings import Settings  # noqa: E402
 from briefx.ray import OUTPUT_COLUMNS, Extract, batch, item_row, row_item  # noqa: E402
 from briefx.testing import StubServer  # noqa: E402
@@ -126,6 +127,31 @@ def test_every_row_comes_back_even_when_one_raises(
     assert out["reached_model"] == [True, True, False, False]
 
 
+def _error_row(item_id: str) -> dict[str, Any]:
+    line = {"id": item_id, "input": item_id, "error": "InputError", "message": "m"}
+    line |= {"hint": None, "attempts": 0, "usage": None}
+    return {"id": item_id, "kind": "error", "line": json.dumps(line)}
+
+
+def test_the_driver_writes_an_id_once_and_refuses_to_finish_short(tmp_path: Path) -> None:
+    from briefx._batch import BatchSummary, OutcomeWriter, _plan
+    from briefx._errors import ExtractionError
+    from briefx.ray import _Job
+
+    paths = _plan(tmp_path / "r.jsonl", None, None)
+    more = {"unreachable": False, "reached_model": False}
+    rows = [{**_error_row("a"), **more}, {**_error_row("a"), **more}, {**_error_row("x"), **more}]
+    writer = OutcomeWriter(paths, BatchSummary(inputs=2), 2, False)
+    try:
+        # "a" twice (a retried batch) and "x" (no input of this run); "b" never comes.
+        with pytest.raises(ExtractionError, match="1 input"):
+            _Job._drain(rows, writer, {"a", "b"})
+    finally:
+        writer.close()
+
+    assert [line["id"] for line in _lines(paths.errors)] == ["a"]
+
+
 # --- the driver on the cluster ----------------------------------------------------
 
 
@@ -206,6 +232,23 @@ def test_a_rerun_sends_only_the_new_inputs_to_ray(tmp_path: Path, stub: StubServ
     assert sorted(line["id"] for line in _lines(out)) == [f"a{n}" for n in range(9)]
 
 
+def test_no_server_stops_early_and_leaves_every_input_resumable(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    for n in range(40):
+        _write(tmp_path / "in" / f"a{n}.txt", f"{SENTENCE} Item {n}.\n")
+    settings = Settings(base_url=f"http://127.0.0.1:{port}/v1", api_key="k", cache=False)
+    out = tmp_path / "r.jsonl"
+
+    with pytest.raises(ServerUnreachable, match="wrote no error line"):
+        batch([tmp_path / "in"], out, settings=settings, progress=False, workers=2)
+
+    assert _lines(out) == [] and _lines(tmp_path / "r.errors.jsonl") == []
+
+
 def test_parquet_from_ray_has_the_local_batchs_columns_and_rows(
     tmp_path: Path, stub: StubServer
 ) -> None:
@@ -238,4 +281,3 @@ def test_cli_engine_ray_gives_every_example_article_once(
     assert code == 0
     assert sorted(seen) == sorted(ALL_ARTICLES)  # 14, each once
     assert len(_lines(out)) == len(ALL_ARTICLES)
-

@@ -35,7 +35,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -106,8 +106,10 @@ class Extract:
 
     def __del__(self) -> None:
         # Ray Data drops the actor's instance when the pool shuts down gracefully:
-        # close the model client inside the loop that opened it.
-        self.close()
+        # close the model client inside the loop that opened it. Best effort: at
+        # interpreter exit the loop's machinery may be gone already.
+        with contextlib.suppress(Exception):
+            self.close()
 
     def close(self) -> None:
         """Closes the extractor (client, cache, rule workers) and the actor's loop."""
@@ -260,12 +262,14 @@ class _Job:
                     writer.write(input_failed(item, item.error, limits))
             rest = [item for item in todo if item.error is None]
             if rest and not writer.stopped:
-                self._drain(self._rows(rest), writer, {item.id for item in rest})
+                # Closed at once when the breaker stops early: Ray stops the dataset.
+                with contextlib.closing(self._rows(rest)) as rows:
+                    self._drain(rows, writer, {item.id for item in rest})
             writer.settle()
         finally:
             writer.close()
 
-    def _rows(self, items: list[BatchItem]) -> Iterable[dict[str, Any]]:
+    def _rows(self, items: list[BatchItem]) -> Generator[dict[str, Any], None, None]:
         started = self._connect()
         try:
             yield from self._dataset(items).iter_rows()
@@ -313,7 +317,7 @@ class _Job:
         seen: set[str] = set()
         repeats = 0
         for row in rows:
-            if row["id"] in seen or row["id"] not in wanted:
+            if row["id"] in seen or row["id"] not in wanted:  # not one of this run's inputs
                 repeats += 1
                 continue
             seen.add(row["id"])
@@ -321,7 +325,7 @@ class _Job:
             if writer.stopped:
                 return
         if repeats:
-            log.warning("dropped %d repeated row(s) from retried Ray tasks", repeats)
+            log.warning("dropped %d repeated or unknown row(s) from Ray", repeats)
         if len(seen) < len(wanted):
             raise ExtractionError(
                 f"{len(wanted) - len(seen)} input(s) came back from Ray without a row",
