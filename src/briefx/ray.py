@@ -14,8 +14,9 @@ as :func:`batch`, or with your own dataset::
     import ray
     from briefx.ray import Extract
 
-    rows = ray.data.read_json("archive/*.jsonl")  # {id, text | html, url, published}
-    out = rows.map_batches(Extract, fn_constructor_kwargs={"base_url": URL}, concurrency=4)
+    rows = ray.data.read_json("archive/")  # {id, text | html, url, published}
+    pool = ray.data.ActorPoolStrategy(size=4)
+    out = rows.map_batches(Extract, fn_constructor_kwargs={"base_url": URL}, compute=pool)
 
 Input rows: ``id`` and one of ``text``, ``html`` (the page) or ``path`` (a
 ``.txt``/``.html`` file every node can read); ``url`` and ``published``
