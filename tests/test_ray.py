@@ -37,9 +37,18 @@ SENTENCE = "The governor of Penza Oblast met the president in Minsk on 3 March 2
 
 
 @pytest.fixture(scope="module", autouse=True)
-def cluster() -> Iterator[None]:
-    """One local Ray instance for the module: starting one takes seconds."""
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.WARNING)
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One local Ray instance for the module: starting one takes seconds.
+
+    Its processes keep the environment they start with, so they start with
+    no briefx or OpenAI variables and a home of their own, as every test does.
+    """
+    with pytest.MonkeyPatch.context() as env:
+        for name in list(os.environ):
+            if name.startswith("BRIEFX_") or name in {"OPENAI_API_KEY", "OPENAI_BASE_URL"}:
+                env.delenv(name)
+        env.setenv("HOME", str(tmp_path_factory.mktemp("ray-home")))
+        ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.WARNING)
     try:
         yield
     finally:
