@@ -217,6 +217,34 @@ def test_batch_all_good_exits_0_and_missing_folder_exits_2(
     assert "input folder" in capsys.readouterr().err
 
 
+def test_ray_options_need_the_ray_engine(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _article(tmp_path, "in/a.txt", "good")
+    out = str(tmp_path / "r.jsonl")
+
+    code = cli.main(["batch", str(tmp_path / "in"), "-o", out, "--workers", "2", "--no-progress"])
+
+    assert code == 2 and "--engine ray" in capsys.readouterr().err
+    assert not FakeExtractor.instances  # refused before anything ran
+
+
+def test_engine_ray_without_ray_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    _article(tmp_path, "in/a.txt", "good")
+    out = tmp_path / "r.jsonl"
+
+    code = cli.main(["batch", str(tmp_path / "in"), "-o", str(out), "--engine", "ray"])
+
+    assert code == 2
+    assert "pip install 'briefx[ray]'" in capsys.readouterr().err
+    assert not out.exists()
+
+
 class _Report:
     def __init__(self, label: str, error: str | None = None) -> None:
         self.label = label

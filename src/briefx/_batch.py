@@ -795,6 +795,19 @@ async def arun_batch(
 ) -> BatchSummary:
     """Async form of :func:`run_batch`."""
     started = time.perf_counter()
+    paths, items = open_job(inputs, out, fmt, errors_path)
+    settings = settings or getattr(extractor, "settings", None) or Settings()
+    with locked_job(paths, items, retry_errors) as (todo, summary):
+        if todo:
+            await _extract_all(todo, paths, settings, extractor, summary, progress)
+    summary.wall_seconds = time.perf_counter() - started
+    return summary
+
+
+def open_job(
+    inputs: Sequence[str | Path], out: Path | str, fmt: str | None, errors_path: Path | str | None
+) -> tuple[_Paths, list[BatchItem]]:
+    """The output files and the inputs of a batch, every usage error raised before any work."""
     paths = _plan(Path(out), fmt, Path(errors_path) if errors_path else None)
     own = [paths.output, paths.records, paths.errors, paths.events]
     _refuse_output_over_input(inputs, own)
@@ -802,19 +815,27 @@ async def arun_batch(
     if not items:
         log.warning("no .txt, .html or .jsonl inputs found in %s", ", ".join(map(str, inputs)))
     _make_parents(paths)
-    settings = settings or getattr(extractor, "settings", None) or Settings()
+    return paths, items
+
+
+@contextlib.contextmanager
+def locked_job(
+    paths: _Paths, items: list[BatchItem], retry_errors: bool
+) -> Iterator[tuple[list[BatchItem], BatchSummary]]:
+    """Holds the output's lock; yields the inputs still to do; groups and writes at the end.
+
+    The body writes outcomes (``OutcomeWriter``); whatever engine runs it, a
+    rerun skips what is done because resume and finishing happen only here.
+    """
     with OutputLock(paths.records):
         todo, summary = _resume(items, paths, retry_errors)
         order = [item.id for item in items]
         try:
-            if todo:
-                await _extract_all(todo, paths, settings, extractor, summary, progress)
+            yield todo, summary
         except ServerUnreachable:
             _finish(paths, summary, order)  # what did get done is grouped and written
             raise
         _finish(paths, summary, order)
-    summary.wall_seconds = time.perf_counter() - started
-    return summary
 
 
 def _refuse_output_over_input(inputs: Sequence[str | Path], outputs: list[Path]) -> None:
@@ -884,42 +905,74 @@ async def _extract_all(
     own = extractor is None
     if extractor is None:
         extractor = Extractor(settings)
-    records, errors = _LineSink(paths.records), _LineSink(paths.errors)
-    bar = _progress_bar(len(todo), progress)
+    writer = OutcomeWriter(paths, summary, len(todo), progress)
     queue = iter(todo)
-    breaker = _Breaker(min(BREAKER_THRESHOLD, len(todo)))
     limits = _Limits(settings)
 
     async def worker() -> None:
         if extractor is None:  # narrowed above; closures lose the narrowing
             raise AssertionError("no extractor")
         for item in queue:
-            if breaker.tripped is not None:
+            if writer.stopped:
                 return
-            outcome = await _process(item, extractor, limits)
-            for line, ok in breaker.admit(outcome):
-                (records if ok else errors).write(line)
-                _count(summary, line, ok)
-                _tick(bar, summary)
+            writer.write(await _process(item, extractor, limits))
 
     try:
-        # briefx's Extractor bounds its own model calls to the backend's limit;
-        # twice as many articles keep its rules and the writing busy while that
-        # many are with the model. Any other extractor gets `concurrency` at once.
-        if isinstance(extractor, Extractor):
-            width = 2 * extractor.settings.workers()
-        else:
-            width = settings.concurrency
+        width = article_width(extractor, settings)
         with _older_objects_frozen():
             await asyncio.gather(*(worker() for _ in range(min(width, len(todo)))))
-        breaker.settle()
+        writer.settle()
     finally:
-        records.close()
-        errors.close()
-        if bar is not None:
-            bar.close()
+        writer.close()
         if own:
             await _close(extractor)
+
+
+def article_width(extractor: AsyncExtractor, settings: Settings) -> int:
+    """How many articles one event loop works on at once."""
+    from briefx._extract import Extractor
+
+    # briefx's Extractor bounds its own model calls to the backend's limit;
+    # twice as many articles keep its rules and the writing busy while that
+    # many are with the model. Any other extractor gets `concurrency` at once.
+    if isinstance(extractor, Extractor):
+        return 2 * extractor.settings.workers()
+    return settings.concurrency
+
+
+class OutcomeWriter:
+    """The one place outcomes become lines: a record line or an error line each, counted.
+
+    Outcomes pass the connection breaker first (see ``_Breaker``); both the
+    local batch and the Ray driver (``briefx.ray``) write through this.
+    """
+
+    def __init__(self, paths: _Paths, summary: BatchSummary, total: int, progress: bool) -> None:
+        self.summary = summary
+        self._records, self._errors = _LineSink(paths.records), _LineSink(paths.errors)
+        self._bar = _progress_bar(total, progress)
+        self._breaker = _Breaker(min(BREAKER_THRESHOLD, total))
+
+    @property
+    def stopped(self) -> bool:
+        """True once the breaker tripped: take no more inputs."""
+        return self._breaker.tripped is not None
+
+    def write(self, outcome: _Outcome) -> None:
+        for line, ok in self._breaker.admit(outcome):
+            (self._records if ok else self._errors).write(line)
+            _count(self.summary, line, ok)
+            _tick(self._bar, self.summary)
+
+    def settle(self) -> None:
+        """At the end: raise ``ServerUnreachable`` if the server was never reached."""
+        self._breaker.settle()
+
+    def close(self) -> None:
+        self._records.close()
+        self._errors.close()
+        if self._bar is not None:
+            self._bar.close()
 
 
 async def _close(extractor: object) -> None:
@@ -1018,7 +1071,10 @@ async def _process(item: BatchItem, extractor: AsyncExtractor, limits: _Limits) 
         # Off the event loop: one slow disk or network file must not stall every article.
         source = await asyncio.to_thread(item.load, limits.max_bytes)
     except BriefxError as exc:
-        return _Outcome(_error_line(item, exc.with_input(item.id), limits), False, None, False)
+        return input_failed(item, exc, limits)
+    except Exception as exc:  # a bug reading one input must not take the others down
+        log.exception("unexpected error reading %s", item.id)
+        return _Outcome(_error_line(item, exc, limits), False, None, False)
     try:
         record = await extractor.aextract(
             source, source_id=item.id, published=item.published, url=item.url, html=item.html
@@ -1038,6 +1094,11 @@ async def _process(item: BatchItem, extractor: AsyncExtractor, limits: _Limits) 
             update={"source": record.source.model_copy(update={"id": item.id})}
         )
     return _Outcome({"id": item.id, **record.model_dump(mode="json")}, True)
+
+
+def input_failed(item: BatchItem, exc: BriefxError, limits: _Limits) -> _Outcome:
+    """The outcome of an input that could not be read: it never reached the model."""
+    return _Outcome(_error_line(item, exc.with_input(item.id), limits), False, None, False)
 
 
 def _error_line(item: BatchItem, exc: BaseException, limits: _Limits) -> dict[str, Any]:

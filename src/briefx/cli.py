@@ -18,12 +18,15 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from briefx._errors import BriefxError, UsageError
 from briefx._settings import Settings
+
+if TYPE_CHECKING:
+    from briefx._batch import BatchSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -56,6 +59,24 @@ def _model_options(parser: argparse.ArgumentParser) -> None:
         action="store_const",
         const=False,
         help="do not read or write the cache",
+    )
+
+
+def _engine_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("engine")
+    group.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this process (default); ray: Ray Data actors (pip install 'briefx[ray]')",
+    )
+    group.add_argument(
+        "--address",
+        help="Ray cluster to run on (auto: the one `ray start` began here); default: a new"
+        " local Ray instance",
+    )
+    group.add_argument(
+        "--workers", type=int, help="Ray actors, each with its own extractor (default: one per CPU)"
     )
 
 
@@ -136,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-progress", dest="progress", action="store_false", help="hide the progress bar"
     )
+    _engine_options(p)
     _model_options(p)
     p.set_defaults(run=_cmd_batch)
 
@@ -225,17 +247,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from briefx._batch import run_batch
-
-    summary = run_batch(
-        args.inputs,
-        args.out,
-        settings=_settings(args),
-        fmt=args.format,
-        errors_path=args.errors,
-        progress=args.progress,
-        retry_errors=args.retry_errors,
-    )
+    summary = _run_batch(args)
     print(summary.format_table())
     print(f"records: {summary.records_jsonl}")
     if summary.output != summary.records_jsonl:
@@ -250,6 +262,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     print(f"report: {report(args.results, args.out)}")
     return EXIT_OK
+
+
+def _run_batch(args: argparse.Namespace) -> BatchSummary:
+    from briefx._batch import run_batch
+
+    job: dict[str, Any] = {
+        "settings": _settings(args),
+        "fmt": args.format,
+        "errors_path": args.errors,
+        "progress": args.progress,
+        "retry_errors": args.retry_errors,
+    }
+    if args.engine == "ray":
+        from briefx.ray import batch as ray_batch
+
+        return ray_batch(args.inputs, args.out, address=args.address, workers=args.workers, **job)
+    if args.address is not None or args.workers is not None:
+        raise UsageError("--address and --workers are for --engine ray", hint="add --engine ray")
+    return run_batch(args.inputs, args.out, **job)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
