@@ -4,9 +4,9 @@
     python benchmarks/cost_table.py --limit 6            # the first six examples only
     python benchmarks/cost_table.py --base-url http://127.0.0.1:8765/v1 --server-log /tmp/llama.log
 
-For each article, briefx (cache off, as the main job runs it) and then the
-bare single call (``briefx._baseline``: one instructor call on the raw text)
-go to the same server one after the other. Per article and per side it prints:
+briefx (cache off, as the main job runs it) and the bare single call
+(``briefx._baseline``: one instructor call on the raw text) go to the same
+server. Per article and per side it prints:
 
 - prompt tokens sent (the usage the server reports) and prompt tokens the
   server evaluated after its prefix cache (from the server's own log: every
@@ -15,6 +15,10 @@ go to the same server one after the other. Per article and per side it prints:
 - generated tokens; prompt and generation speed in tokens/s (the server's
   timings, so grammar and sampling time count in the generation speed);
 - model calls and re-asks; wall seconds;
+
+briefx runs over every article first, then the bare call over every article,
+each in order as a real job would (so briefx's shared system prompt stays in
+the server's prefix cache from one article to the next, as in the main job);
 
 then the totals, the ratio briefx / bare for wall time and tokens, and both
 sides' macro-F1 against ``examples/gold``: speed and quality from one run.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import re
 import sys
 import time
@@ -194,6 +199,10 @@ def print_quality(rows: list[Row], gold: Path) -> None:
         print(f"macro-F1 {side:<7} {report.macro_f1:.3f} over {len(records)} articles")
 
 
+def _progress(side: str, article: str, cost: Cost) -> None:
+    print(f"{side} {article}: {cost.wall:.1f} s {cost.error}", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("articles", type=Path, nargs="?", default=ROOT / "examples" / "articles")
@@ -203,22 +212,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-log", type=Path, default=Path("/tmp/llama.log"))
     args = parser.parse_args(argv)
     paths = sorted(args.articles.glob("*.txt"))[: args.limit or None]
-    rows: list[Row] = []
+    rows = [Row(p.stem) for p in paths]
+    texts = [p.read_text(encoding="utf-8") for p in paths]
     with _server(args) as (base_url, log_path):
         log = ServerLog(log_path)
         settings = _settings(base_url)
+        # One side after the other, each as it runs for real: briefx's main job
+        # reads the articles in turn, so the server keeps the shared system
+        # prompt cached from one article to the next.
         with Extractor(settings) as extractor:
-            for path in paths:
-                text, name = path.read_text(encoding="utf-8"), path.name
-                row = Row(path.stem)
-                _measure(row.briefx, log, lambda: extractor.extract(text, source_id=name))  # noqa: B023
-                _measure(row.bare, log, lambda: baseline_extract(text, settings))  # noqa: B023
-                rows.append(row)
-                print(
-                    f"{path.stem}: briefx {row.briefx.wall:.1f} s, bare {row.bare.wall:.1f} s",
-                    file=sys.stderr,
-                    flush=True,
-                )
+            for row, path, text in zip(rows, paths, texts, strict=True):
+                run = functools.partial(extractor.extract, text, source_id=path.name)
+                _measure(row.briefx, log, run)
+                _progress("briefx", row.article, row.briefx)
+        for row, text in zip(rows, texts, strict=True):
+            _measure(row.bare, log, functools.partial(baseline_extract, text, settings))
+            _progress("bare", row.article, row.bare)
     print_table(rows)
     print()
     print_quality(rows, args.gold)

@@ -287,3 +287,68 @@ def test_model_pull_prints_the_path(
 
     assert cli.main(["model", "pull"]) == 0
     assert capsys.readouterr().out.strip().endswith("models/m.gguf")
+
+
+def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"briefx {cli.__version__}"
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [
+        (["batch", "in", "-o", "x.jsonl", "--bogus"], "usage: briefx batch"),
+        (["extract", "a.txt", "--formt", "json"], "usage: briefx extract"),
+        (["report", "r.jsonl", "-o", "r.html", "--nope"], "usage: briefx report"),
+    ],
+)
+def test_a_mistyped_option_shows_its_commands_usage(
+    argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    bogus = next(a for a in argv[1:] if a.startswith("--") and a not in ("--format",))
+    assert err.startswith(usage) and f"unrecognized arguments: {bogus}" in err
+
+
+@pytest.mark.parametrize("bad", ["garbage", "2025-13-01", "01.05.2025", ""])
+def test_published_must_be_an_iso_date(
+    bad: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("text", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["extract", str(article), "--published", bad])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "usage: briefx extract" in err and f"{bad!r} is not a date YYYY-MM-DD" in err
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``briefx schema | head -c 0``: the reader is gone before the first write."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from briefx.cli import main; sys.exit(main(['schema']))",
+            ],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == cli.EXIT_BROKEN_PIPE
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

@@ -12,13 +12,13 @@ in it starts with the card's own prefix, so many cards can share one page.
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from briefx._html import escape as _e
 from briefx._models import Evidence, MeetingSummary
 
 # The record's fields that evidence points at, in the card's order.
@@ -55,10 +55,6 @@ def family(field_name: str) -> str:
 
 def colour(fam: str) -> tuple[str, str]:
     return COLOURS.get(fam, OTHER_COLOUR)
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def _css_name(fam: str) -> str:
@@ -324,9 +320,8 @@ def _header(record: MeetingSummary) -> str:
     bits = [record.meeting_date or "date unknown", where, region]
     kind = "" if record.is_meeting else f" · <i>no meeting reported ({_e(record.kind)})</i>"
     title = record.source.title
-    return (
-        f"<div class='bx-head'>{' · '.join(_e(b) for b in bits if b)}{kind}</div>"
-        + (f"<div class='bx-muted'>{_e(title)}</div>" if title else "")
+    return f"<div class='bx-head'>{' · '.join(_e(b) for b in bits if b)}{kind}</div>" + (
+        f"<div class='bx-muted'>{_e(title)}</div>" if title else ""
     )
 
 

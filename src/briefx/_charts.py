@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from briefx._html import escape as _e
 
 _FONT = "font-family:system-ui,sans-serif;font-size:11px"
 _LABEL_W = 170  # room for "Kabardino-Balkarian Republic"-long names
 _BAR_H, _GAP = 16, 4
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value))
 
 
 def _svg(width: int, height: int, title: str, body: str, css_class: str) -> str:

@@ -643,6 +643,7 @@ def _text_full_date(text: str, mention: _Mention) -> int | None:
 
 # --- the year from what the article says ------------------------------------------------
 
+
 @cache
 def _year_cues(kind: str) -> tuple[re.Pattern[str], ...]:
     """The ``year_cues`` of data/dates.json of one kind (event, upper, anniversary)."""

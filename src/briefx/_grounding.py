@@ -384,6 +384,7 @@ def find_verbatim(quote: str, text: str) -> Span | None:
 
 # --- numbers -------------------------------------------------------------------
 
+
 def _close(a: float, b: float, rel: float) -> bool:
     return abs(a - b) <= rel * max(abs(a), abs(b))
 

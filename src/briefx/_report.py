@@ -12,7 +12,6 @@ loads nothing from the network, so it can be mailed or opened offline.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from pathlib import Path
 from briefx._card import record_html
 from briefx._charts import Bar, Point, bar_chart, money, time_chart
 from briefx._errors import InputError, UsageError
+from briefx._html import escape as _e
 from briefx._models import BatchRecord, MeetingSummary
 from briefx._read import BatchEvent, read_events, read_records
 from briefx._version import __version__
@@ -38,10 +38,6 @@ COVERAGE_FIELDS: tuple[str, ...] = (
     "quotes",
 )
 NO_REGION = "-"  # the region filter's value for records without one
-
-
-def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
 
 
 def report(path: str | Path, out: str | Path) -> Path:
@@ -239,15 +235,11 @@ def _trade_chart(records: list[BatchRecord]) -> str:
 def coverage(records: list[BatchRecord]) -> dict[str, float]:
     """The share of records with each field filled (0..1)."""
     total = len(records) or 1
-    return {
-        name: sum(bool(getattr(r, name)) for r in records) / total for name in COVERAGE_FIELDS
-    }
+    return {name: sum(bool(getattr(r, name)) for r in records) / total for name in COVERAGE_FIELDS}
 
 
 def _coverage_chart(records: list[BatchRecord]) -> str:
-    bars = [
-        Bar(name, share, f"{share:.0%}", key=name) for name, share in coverage(records).items()
-    ]
+    bars = [Bar(name, share, f"{share:.0%}", key=name) for name, share in coverage(records).items()]
     return bar_chart(bars, title="Field coverage", maximum=1.0)
 
 

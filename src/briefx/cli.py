@@ -8,6 +8,7 @@ Exit codes:
     1    extraction failed (extract, eval) or some inputs failed (batch)
     2    usage or configuration error
     130  interrupted (Ctrl-C)
+    141  the output's reader closed it (``| head``), as for any program killed by SIGPIPE
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,11 +26,12 @@ from pydantic import ValidationError
 
 from briefx._errors import BriefxError, UsageError
 from briefx._settings import Settings
+from briefx._version import __version__
 
 if TYPE_CHECKING:
     from briefx._batch import BatchSummary
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
 
 EPILOG = """\
 exit codes:
@@ -36,6 +39,7 @@ exit codes:
   1    extraction failed (extract, eval) or some inputs failed (batch)
   2    usage or configuration error
   130  interrupted (Ctrl-C)
+  141  the output's reader closed it early (| head)
 
 Settings not given as options are read from BRIEFX_* environment variables
 (BRIEFX_BASE_URL, BRIEFX_MODEL, BRIEFX_API_KEY or OPENAI_API_KEY, BRIEFX_CACHE_DIR, ...)."""
@@ -88,7 +92,18 @@ def _sub(subs: Any, name: str, help: str, description: str) -> argparse.Argument
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    # A mistyped option is reported with this command's usage, not the top level's.
+    parser.set_defaults(parser=parser)
     return parser
+
+
+def _iso_date(text: str) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="log more (-vv: debug)")
+    parser.add_argument("--version", action="version", version=f"briefx {__version__}")
     subs = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -108,7 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", metavar="FILE", help="a .txt or .html article, or - for standard input")
     p.add_argument(
-        "--published", help="publication date YYYY-MM-DD, to resolve dates without a year"
+        "--published",
+        type=_iso_date,
+        help="publication date YYYY-MM-DD, to resolve dates without a year",
     )
     p.add_argument(
         "--format", choices=("json", "table"), default="json", help="output (default: json)"
@@ -325,11 +343,19 @@ def _configure_logging(verbosity: int) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (see the module docstring)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        getattr(args, "parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     _configure_logging(args.verbose)
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)
+    except BrokenPipeError:
+        # The reader went away (`briefx extract ... | head`): stop quietly, as `cat` does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("briefx: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
