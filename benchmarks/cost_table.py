@@ -43,6 +43,7 @@ from briefx import Extractor, MeetingSummary, Settings
 from briefx._baseline import baseline_extract
 from briefx._errors import BriefxError
 from briefx._eval import evaluate
+from briefx._models import Usage
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
@@ -110,17 +111,19 @@ class ServerLog:
 def _measure(cost: Cost, log: ServerLog, run: Callable[[], MeetingSummary]) -> None:
     log.since_mark()
     started = time.monotonic()
+    usage: Usage | None = None
     try:
         cost.record = run()
+        usage = cost.record.usage
     except BriefxError as exc:
         cost.error = str(exc).splitlines()[0]
+        usage = getattr(exc, "usage", None)  # what the failed attempt cost
     cost.wall = time.monotonic() - started
     time.sleep(0.2)  # the server logs its timings just after it answers
     cost.add_log(log.since_mark())
-    if cost.record is not None:
-        usage = cost.record.usage
+    if isinstance(usage, Usage):
         cost.sent, cost.generated = usage.prompt_tokens, usage.completion_tokens
-        cost.calls, cost.reasks = usage.calls, usage.reasks
+        cost.calls, cost.reasks = max(usage.calls, 1), usage.reasks
 
 
 def _settings(base_url: str) -> Settings:

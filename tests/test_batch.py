@@ -567,3 +567,42 @@ def test_a_heap_the_caller_froze_stays_frozen(tmp_path: Path) -> None:
         assert gc.get_freeze_count() > 0  # not unfrozen by the batch
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("change", ["model", "prompts", "schema"])
+def test_rerun_redoes_what_another_model_prompt_or_schema_made(
+    tmp_path: Path, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    for n in range(3):
+        _write(folder / f"a{n}.txt", "FAIL" if n == 2 else f"article {n}")
+    out = tmp_path / "r.jsonl"
+    first = Settings(model="model-a", api_key="k")
+    run_batch([folder], out, settings=first, extractor=FakeExtractor(), progress=False)
+    made = json.loads((tmp_path / "r.jsonl.run.json").read_text())
+    assert made["model"] == "model-a" and set(made) == {"model", "prompts", "schema"}
+
+    # The same fingerprint: everything is skipped.
+    same = FakeExtractor()
+    run_batch([folder], out, settings=first, extractor=same, progress=False)
+    assert same.calls == []
+
+    again = first
+    if change == "model":
+        again = Settings(model="model-b", api_key="k")
+    else:
+        import briefx._batch
+
+        name = "prompt_version" if change == "prompts" else "SCHEMA_VERSION"
+        value = (lambda: "people:9") if change == "prompts" else "99"
+        monkeypatch.setattr(briefx._batch, name, value)
+    fake = FakeExtractor()
+    summary = run_batch([folder], out, settings=again, extractor=fake, progress=False)
+
+    assert sorted(fake.calls) == ["a0", "a1", "a2"]  # all done again, the error too
+    assert (summary.skipped, summary.records, summary.errors) == (0, 2, 1)
+    stale = sorted(p.name for p in tmp_path.glob("*.stale-*"))
+    assert len(stale) == 2 and all(n.startswith(("r.stale-", "r.errors.stale-")) for n in stale)
+    kept = next(tmp_path.glob("r.stale-*.jsonl"))
+    assert _ids(kept) == ["a0", "a1"]  # the old lines are kept, not lost
+    assert json.loads((tmp_path / "r.jsonl.run.json").read_text()) != made

@@ -8,7 +8,7 @@ in lenient mode (after the re-asks) it is dropped and named in ``warnings``.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
@@ -32,13 +32,13 @@ def _ctx(info: ValidationInfo) -> dict[str, Any]:
     return validation_context() or {}
 
 
-def _reject(info: ValidationInfo, what: str, bad: list[str]) -> None:
-    """Raise (strict) so the model is re-asked, or record (lenient) and go on."""
+def _reject(info: ValidationInfo, what: str, bad: list[str], *, reask: bool = True) -> None:
+    """Raise (strict) so the model is re-asked, or record (lenient, or no ``reask``) and go on."""
     if not bad:
         return
     ctx = _ctx(info)
     message = f"{what} not found in the article: {bad}"
-    if ctx.get("lenient"):
+    if ctx.get("lenient") or not reask:
         ctx.setdefault("warnings", []).append(f"dropped {message}")
         return
     raise ValueError(message + ". Use only what the ARTICLE says, copied exactly.")
@@ -142,14 +142,12 @@ class CompaniesAnswer(BaseModel):
         return keep
 
 
-class FactsAnswer(BaseModel):
-    """Pass 3: agreements, quotes and trade amounts."""
-
-    max_tokens: ClassVar[int] = 900
-
+class _AgreementsPart(BaseModel):
     agreements: list[Agreement] = Field(default_factory=list, max_length=5)
+
+
+class _QuotesPart(BaseModel):
     quotes: list[Quote] = Field(default_factory=list, max_length=3)
-    trade_figures: list[Trade] = Field(default_factory=list, max_length=8)
 
     @field_validator("quotes")
     @classmethod
@@ -164,8 +162,14 @@ class FactsAnswer(BaseModel):
                 bad.append(quote.text[:60])
             else:  # make it verbatim: the article's own characters
                 keep.append(Quote(speaker=quote.speaker, text=text[span.start : span.end]))
-        _reject(info, "quotes (not verbatim)", bad)
+        # Dropped, never re-asked: the rules find the quotes in quotation marks
+        # first, and the model's rewrite of the whole answer cost more than it won.
+        _reject(info, "quotes (not verbatim)", bad, reask=False)
         return keep
+
+
+class _TradePart(BaseModel):
+    trade_figures: list[Trade] = Field(default_factory=list, max_length=8)
 
     @field_validator("trade_figures")
     @classmethod
@@ -182,6 +186,49 @@ class FactsAnswer(BaseModel):
                 bad.append(fig.amount_text)
         _reject(info, "trade amounts", bad)
         return keep
+
+
+# The facts pass asks only for what the rules leave open (``facts_fields``):
+# each part is its own model, and a question is any combination of them.
+_FACT_PARTS: dict[str, type[BaseModel]] = {
+    "agreements": _AgreementsPart,
+    "quotes": _QuotesPart,
+    "trade_figures": _TradePart,
+}
+FACT_FIELDS: tuple[str, ...] = tuple(_FACT_PARTS)
+
+
+class FactsAnswer(_TradePart, _QuotesPart, _AgreementsPart):
+    """Pass 3: agreements, quotes and trade amounts."""
+
+    max_tokens: ClassVar[int] = 900
+
+    @classmethod
+    def asking(cls, fields: frozenset[str]) -> type[BaseModel]:
+        """The facts pass's model with only ``fields``, in ``FACT_FIELDS`` order."""
+        return _facts_model(tuple(f for f in FACT_FIELDS if f in fields))
+
+    @classmethod
+    def of(cls, answer: BaseModel) -> FactsAnswer:
+        """A partial answer as the whole one; the fields not asked are empty."""
+        if type(answer) is cls:
+            return answer
+        return cls.model_construct(**{n: getattr(answer, n) for n in type(answer).model_fields})
+
+
+@cache
+def _facts_model(fields: tuple[str, ...]) -> type[BaseModel]:
+    if fields == FACT_FIELDS:
+        return FactsAnswer
+    # Bases in reverse so that the JSON schema lists the fields in FACT_FIELDS order.
+    bases = tuple(_FACT_PARTS[f] for f in reversed(fields)) or (BaseModel,)
+    namespace = {
+        "__module__": __name__,
+        "__doc__": FactsAnswer.__doc__,
+        "__annotations__": {"max_tokens": "ClassVar[int]"},
+        "max_tokens": FactsAnswer.max_tokens,
+    }
+    return type("FactsAnswer", bases, namespace)
 
 
 def _org_in(name: str, text: str) -> bool:

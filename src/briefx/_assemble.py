@@ -469,6 +469,23 @@ def _add_agreement(
     out.append(Agreement(title=title, status=cast(AgreementStatus, status)))
 
 
+def facts_fields(text: str) -> frozenset[str]:
+    """What the facts pass asks the model: only what assembly can still use.
+
+    The model's trade figures count only when the rules find no amount
+    (``_trade``), and its quotes only inside quotation marks and up to three
+    (``_quotes``); a field that cannot change the record is not asked for,
+    which saves the small model's slowest work, copying sentences.
+    """
+    fields = {"agreements"}
+    if not any(f.excluded is None for f in trade_candidates(text)):
+        fields.add("trade_figures")
+    marks = any(c in text for c in _OPEN_QUOTES) or '"' in text
+    if marks and len(find_quotes(text)) < 3:
+        fields.add("quotes")
+    return frozenset(fields)
+
+
 def _quotes(b: _Builder, facts: FactsAnswer, people: list[Participant]) -> list[Quote]:
     """Statements in quotation marks: the text's own first, the model's to fill up to three."""
     out: list[Quote] = []

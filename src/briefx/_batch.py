@@ -33,6 +33,7 @@ import codecs
 import contextlib
 import csv
 import gc
+import hashlib
 import importlib.util
 import json
 import logging
@@ -57,8 +58,9 @@ from briefx._errors import (
     redact,
 )
 from briefx._events import _event, _event_id, group_indices
-from briefx._models import MeetingSummary
+from briefx._models import SCHEMA_VERSION, MeetingSummary
 from briefx._outputs import columns, csv_rows, write_parquet, write_sqlite
+from briefx._prompts import prompt_version
 from briefx._settings import Settings
 
 log = logging.getLogger("briefx")
@@ -183,6 +185,11 @@ class _Paths:
     events: Path
     rejected: Path
     fmt: Format
+
+    @property
+    def run(self) -> Path:
+        """What the records were made with (``fingerprint``), beside the records."""
+        return self.records.with_name(self.records.name + ".run.json")
 
 
 # --- inputs -------------------------------------------------------------------
@@ -797,7 +804,7 @@ async def arun_batch(
     started = time.perf_counter()
     paths, items = open_job(inputs, out, fmt, errors_path)
     settings = settings or getattr(extractor, "settings", None) or Settings()
-    with locked_job(paths, items, retry_errors) as (todo, summary):
+    with locked_job(paths, items, retry_errors, settings) as (todo, summary):
         if todo:
             await _extract_all(todo, paths, settings, extractor, summary, progress)
     summary.wall_seconds = time.perf_counter() - started
@@ -820,7 +827,7 @@ def open_job(
 
 @contextlib.contextmanager
 def locked_job(
-    paths: _Paths, items: list[BatchItem], retry_errors: bool
+    paths: _Paths, items: list[BatchItem], retry_errors: bool, settings: Settings
 ) -> Iterator[tuple[list[BatchItem], BatchSummary]]:
     """Holds the output's lock; yields the inputs still to do; groups and writes at the end.
 
@@ -828,6 +835,7 @@ def locked_job(
     rerun skips what is done because resume and finishing happen only here.
     """
     with OutputLock(paths.records):
+        _set_stale_aside(paths, fingerprint(settings))
         todo, summary = _resume(items, paths, retry_errors)
         order = [item.id for item in items]
         try:
@@ -836,6 +844,41 @@ def locked_job(
             _finish(paths, summary, order)  # what did get done is grouped and written
             raise
         _finish(paths, summary, order)
+
+
+def fingerprint(settings: Settings) -> dict[str, str]:
+    """The model, prompts and schema a batch's records are made with."""
+    return {
+        "model": settings.resolved_model(),
+        "prompts": prompt_version(),
+        "schema": SCHEMA_VERSION,
+    }
+
+
+def _set_stale_aside(paths: _Paths, current: dict[str, str]) -> None:
+    """A rerun skips only what the same model, prompts and schema made.
+
+    Records and errors written under another fingerprint are moved aside
+    (``records.stale-<tag>.jsonl``, kept, never deleted) and their inputs done
+    again; outputs from before briefx wrote a fingerprint count as the same.
+    """
+    try:
+        before = json.loads(paths.run.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        before = current
+    except (OSError, ValueError):
+        before = {}
+    if before != current:
+        tag = hashlib.sha256(json.dumps(before, sort_keys=True).encode()).hexdigest()[:8]
+        for path in (paths.records, paths.errors):
+            if path.exists():
+                stale = path.with_name(f"{path.stem}.stale-{tag}{path.suffix}")
+                path.replace(stale)
+                log.warning(
+                    "%s was made with %s, not %s: moved to %s; its inputs are done again",
+                    path, before, current, stale,
+                )  # fmt: skip
+    _write_atomic(paths.run, [_dumps(current)])
 
 
 def _refuse_output_over_input(inputs: Sequence[str | Path], outputs: list[Path]) -> None:

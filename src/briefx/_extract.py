@@ -11,15 +11,16 @@ import functools
 import hashlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 import openai
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
-from briefx._assemble import assemble
+from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._assemble import assemble, facts_fields
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
 from briefx._errors import BriefxError, BudgetExceeded, ExtractionError, InputError
@@ -30,7 +31,10 @@ from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
 from briefx._version import __version__
 
-_PASSES: tuple[tuple[str, type[PeopleAnswer | CompaniesAnswer | FactsAnswer]], ...] = (
+Answer = PeopleAnswer | CompaniesAnswer | FactsAnswer
+FACT_FIELDS_ALL = frozenset(FACT_FIELDS)
+
+_PASSES: tuple[tuple[str, type[Answer]], ...] = (
     ("people", PeopleAnswer),
     ("companies", CompaniesAnswer),
     ("facts", FactsAnswer),
@@ -47,8 +51,22 @@ class _Job:
     ctx: dict[str, Any]
     started: float = 0.0  # set when its model calls start
 
-    def messages(self, pass_name: str) -> list[dict[str, str]]:
-        return build_messages(pass_name, self.prep.text)
+    facts: frozenset[str] = FACT_FIELDS_ALL
+
+    def passes(self) -> list[tuple[list[dict[str, str]], type[BaseModel]]]:
+        """Each pass's messages and answer model; the facts pass asks only ``facts``."""
+        out: list[tuple[list[dict[str, str]], type[BaseModel]]] = []
+        for name, model in _PASSES:
+            fields = self.facts if name == "facts" else None
+            asked = FactsAnswer.asking(fields) if fields is not None else model
+            out.append((build_messages(name, self.prep.text, fields=fields), asked))
+        return out
+
+    @staticmethod
+    def whole(answers: Sequence[Any]) -> list[Any]:
+        """The answers as assembly takes them: a partial facts answer made whole."""
+        people, companies, facts = answers
+        return [people, companies, FactsAnswer.of(facts)]
 
     def restart_clock(self) -> None:
         """Time and budget count from here: waiting for a model slot is not the article's."""
@@ -179,12 +197,13 @@ class Extractor:
         self, job: _Job, answers: list[Any], published: str | None, url: str | None
     ) -> functools.partial[MeetingSummary]:
         """The assembly of the record, as a call that pickles (it may run in a worker)."""
+        people, companies, facts = job.whole(answers)
         return functools.partial(
             assemble,
             job.prep,
-            answers[0],
-            answers[1],
-            answers[2],
+            people,
+            companies,
+            facts,
             published=published,
             url=url,
             warnings=[*job.prep.warnings, *job.ctx["warnings"]],
@@ -245,7 +264,8 @@ class Extractor:
             self._cache.set(raw_key, cached.model_dump(mode="json"))
             return cached
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
-        return _Job([key, raw_key], prep, Call(source_id, self.settings.time_budget), ctx)
+        call = Call(source_id, self.settings.time_budget)
+        return _Job([key, raw_key], prep, call, ctx, facts=facts_fields(prep.text))
 
     def extract(
         self,
@@ -264,8 +284,8 @@ class Extractor:
             backend = self._backend  # a first-time start-up is not the article's time
             job.restart_clock()
             answers = [
-                backend.complete(job.messages(name), model, context=job.ctx, call=job.call)
-                for name, model in _PASSES
+                backend.complete(messages, model, context=job.ctx, call=job.call)
+                for messages, model in job.passes()
             ]
         except BriefxError as exc:
             exc = self._server_died() or exc  # "connection refused" has a cause to name
@@ -298,10 +318,8 @@ class Extractor:
                     async with limit:
                         answers = await asyncio.gather(
                             *(
-                                backend.acomplete(
-                                    job.messages(name), model, context=job.ctx, call=job.call
-                                )
-                                for name, model in _PASSES
+                                backend.acomplete(messages, model, context=job.ctx, call=job.call)
+                                for messages, model in job.passes()
                             )
                         )
                 except TimeoutError as exc:

@@ -90,13 +90,29 @@ def _examples_block(article: str) -> str:
     return "\n\n".join(blocks)
 
 
-def build_messages(pass_name: str, article: str) -> list[dict[str, str]]:
+_BULLET = re.compile(r"^- ([a-z_]+):")
+
+
+def _only(task: str, fields: frozenset[str]) -> str:
+    """The task without the bullets (``- field: ...``) of the fields not asked for."""
+    lines = task.splitlines()
+    return "\n".join(
+        line for line in lines if (m := _BULLET.match(line)) is None or m.group(1) in fields
+    )
+
+
+def build_messages(
+    pass_name: str, article: str, *, fields: frozenset[str] | None = None
+) -> list[dict[str, str]]:
     """System prompt, then the article first and the task last.
 
     Every pass shares the system prompt and the article, so a server that
     caches prompt prefixes (llama.cpp does) reads the article only once.
+    ``fields`` names the fields asked for, when a pass asks for fewer than all.
     """
     system = load_template("system").render(examples=_examples_block(article))
     task = load_template(pass_name).render()
+    if fields is not None:
+        task = _only(task, fields)
     user = f"ARTICLE:\n<<<\n{article}\n>>>\n\n{task}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]

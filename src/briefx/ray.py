@@ -234,7 +234,7 @@ def batch(
         [inputs] if isinstance(inputs, str | Path) else inputs, out, fmt, errors_path
     )
     settings = settings or Settings()
-    with locked_job(paths, items, retry_errors) as (todo, summary):
+    with locked_job(paths, items, retry_errors, settings) as (todo, summary):
         if todo:
             job = _Job(ray, settings, address, workers, batch_size, actor)
             job.run(todo, paths, summary, progress)
