@@ -100,8 +100,8 @@ def test_changed_prompt_fails_naming_the_test_and_the_rerecord_command(
     path = CASSETTES / "test_extract_article[vologda-belta].yaml"
     real = extract_module.build_messages
 
-    def changed(pass_name: str, article: str) -> list[dict[str, str]]:
-        messages = real(pass_name, article)
+    def changed(pass_name: str, article: str, **kw: Any) -> list[dict[str, str]]:
+        messages = real(pass_name, article, **kw)
         messages[-1]["content"] += "\nAnswer briefly."
         return messages
 

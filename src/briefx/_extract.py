@@ -11,15 +11,15 @@ import functools
 import hashlib
 import threading
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
 import openai
 from pydantic import BaseModel, ValidationError
 
-from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._assemble import assemble, facts_fields
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
@@ -31,10 +31,7 @@ from briefx._prompts import build_messages, prompt_version
 from briefx._settings import Settings
 from briefx._version import __version__
 
-Answer = PeopleAnswer | CompaniesAnswer | FactsAnswer
-FACT_FIELDS_ALL = frozenset(FACT_FIELDS)
-
-_PASSES: tuple[tuple[str, type[Answer]], ...] = (
+_PASSES: tuple[tuple[str, type[BaseModel]], ...] = (
     ("people", PeopleAnswer),
     ("companies", CompaniesAnswer),
     ("facts", FactsAnswer),
@@ -51,16 +48,9 @@ class _Job:
     ctx: dict[str, Any]
     started: float = 0.0  # set when its model calls start
 
-    facts: frozenset[str] = FACT_FIELDS_ALL
-
-    def passes(self) -> list[tuple[list[dict[str, str]], type[BaseModel]]]:
-        """Each pass's messages and answer model; the facts pass asks only ``facts``."""
-        out: list[tuple[list[dict[str, str]], type[BaseModel]]] = []
-        for name, model in _PASSES:
-            fields = self.facts if name == "facts" else None
-            asked = FactsAnswer.asking(fields) if fields is not None else model
-            out.append((build_messages(name, self.prep.text, fields=fields), asked))
-        return out
+    # Each pass's messages and answer model, built before the job waits for a
+    # model slot: the slot's time is for talking to the model only.
+    asks: list[tuple[list[dict[str, str]], type[BaseModel]]] = field(default_factory=list)
 
     @staticmethod
     def whole(answers: Sequence[Any]) -> list[Any]:
@@ -71,6 +61,25 @@ class _Job:
     def restart_clock(self) -> None:
         """Time and budget count from here: waiting for a model slot is not the article's."""
         self.started = self.call.restart()
+
+
+def _asks(text: str, facts: frozenset[str]) -> list[tuple[list[dict[str, str]], type[BaseModel]]]:
+    """Each pass's messages and answer model; the facts pass asks only ``facts``."""
+    out: list[tuple[list[dict[str, str]], type[BaseModel]]] = []
+    for name, model in _PASSES:
+        fields = facts if name == "facts" else None
+        asked = FactsAnswer.asking(fields) if fields is not None else model
+        out.append((build_messages(name, text, fields=fields), asked))
+    return out
+
+
+def _prepare_to_ask(
+    prepare_call: Callable[[], PreparedText],
+) -> tuple[PreparedText, frozenset[str]]:
+    """The prepared text and what its facts pass asks: both rules work, so both
+    run where preparation runs (a rules worker), never on the event loop."""
+    prep = prepare_call()
+    return prep, facts_fields(prep.text)
 
 
 class Extractor:
@@ -230,8 +239,8 @@ class Extractor:
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
-        prep = self._prepare(source, source_id, html)()
-        return self._job(prep, raw_key, source_id, published, url)
+        prep, facts = _prepare_to_ask(self._prepare(source, source_id, html))
+        return self._job(prep, facts, raw_key, source_id, published, url)
 
     async def _abegin(
         self,
@@ -247,12 +256,14 @@ class Extractor:
         if cached is not None:
             return cached
         self._pool.start()  # idempotent; a run all from the cache never starts it
-        prep = await self._pool.run(self._prepare(source, source_id, html))
-        return self._job(prep, raw_key, source_id, published, url)
+        ready = functools.partial(_prepare_to_ask, self._prepare(source, source_id, html))
+        prep, facts = await self._pool.run(ready)
+        return self._job(prep, facts, raw_key, source_id, published, url)
 
     def _job(
         self,
         prep: PreparedText,
+        facts: frozenset[str],
         raw_key: str,
         source_id: str | None,
         published: str | None,
@@ -265,7 +276,7 @@ class Extractor:
             return cached
         ctx: dict[str, Any] = {"text": prep.text, "warnings": []}
         call = Call(source_id, self.settings.time_budget)
-        return _Job([key, raw_key], prep, call, ctx, facts=facts_fields(prep.text))
+        return _Job([key, raw_key], prep, call, ctx, asks=_asks(prep.text, facts))
 
     def extract(
         self,
@@ -285,7 +296,7 @@ class Extractor:
             job.restart_clock()
             answers = [
                 backend.complete(messages, model, context=job.ctx, call=job.call)
-                for messages, model in job.passes()
+                for messages, model in job.asks
             ]
         except BriefxError as exc:
             exc = self._server_died() or exc  # "connection refused" has a cause to name
@@ -319,7 +330,7 @@ class Extractor:
                         answers = await asyncio.gather(
                             *(
                                 backend.acomplete(messages, model, context=job.ctx, call=job.call)
-                                for messages, model in job.passes()
+                                for messages, model in job.asks
                             )
                         )
                 except TimeoutError as exc:
