@@ -606,3 +606,29 @@ def test_rerun_redoes_what_another_model_prompt_or_schema_made(
     kept = next(tmp_path.glob("r.stale-*.jsonl"))
     assert _ids(kept) == ["a0", "a1"]  # the old lines are kept, not lost
     assert json.loads((tmp_path / "r.jsonl.run.json").read_text()) != made
+
+
+class _WarningExtractor(FakeExtractor):
+    async def aextract(self, source: str | bytes, **kw: Any) -> MeetingSummary:
+        record = await super().aextract(source, **kw)
+        record.warnings = [  # type: ignore[assignment]  # strings become RecordWarning
+            "dropped organization 'X': not found in the article",
+            {"code": "disagreement", "field": "region", "message": "kept the rules'"},
+        ]
+        return record
+
+
+def test_summary_counts_field_coverage_and_warnings_by_code(
+    seed_files: list[Path], seed_gold: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    extractor = _WarningExtractor(seed_gold)
+    summary = run_batch(seed_files, tmp_path / "r.jsonl", extractor=extractor, progress=False)
+    lines = [json.loads(x) for x in (tmp_path / "r.jsonl").read_text().splitlines()]
+    for name in ("meeting_date", "region", "participants", "trade_figures", "quotes"):
+        assert summary.filled[name] == sum(bool(line.get(name)) for line in lines), name
+    assert 0 < summary.filled["meeting_date"] <= summary.records == len(lines)
+    assert summary.warnings == {"dropped": len(lines), "disagreement": len(lines)}
+    table = summary.format_table()
+    assert f"records with (of {len(lines)})" in table
+    assert f"meeting_date {summary.filled['meeting_date']}" in table
+    assert f"disagreement {len(lines)}, dropped {len(lines)}" in table

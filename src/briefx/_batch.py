@@ -42,6 +42,7 @@ import socket
 import stat
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ from briefx._errors import (
     redact,
 )
 from briefx._events import _event, _event_id, group_indices
-from briefx._models import SCHEMA_VERSION, MeetingSummary
+from briefx._models import COVERAGE_FIELDS, SCHEMA_VERSION, MeetingSummary
 from briefx._outputs import columns, csv_rows, write_parquet, write_sqlite
 from briefx._prompts import prompt_version
 from briefx._settings import Settings
@@ -144,6 +145,9 @@ class BatchSummary:
     completion_tokens: int = 0
     events: int = 0
     wall_seconds: float = 0.0
+    # This run's records: how many have each field, and their warnings by code.
+    filled: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
     output: Path = field(default_factory=Path)
     records_jsonl: Path = field(default_factory=Path)
     errors_path: Path = field(default_factory=Path)
@@ -173,6 +177,11 @@ class BatchSummary:
             ("events", str(self.events)),
             ("wall time", f"{self.wall_seconds:.2f} s"),
         ]
+        if self.records:
+            have = ", ".join(f"{name} {self.filled[name]}" for name in COVERAGE_FIELDS)
+            rows.append((f"records with (of {self.records})", have))
+            codes = ", ".join(f"{c} {n}" for c, n in sorted(self.warnings.items())) or "none"
+            rows.append(("warnings by code", codes))
         width = max(len(name) for name, _ in rows)
         return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
@@ -1171,6 +1180,10 @@ def _count(summary: BatchSummary, line: dict[str, Any], ok: bool) -> None:
         return
     summary.records += 1
     summary.cache_hits += bool(usage.get("cache_hit"))
+    summary.filled.update(name for name in COVERAGE_FIELDS if line.get(name))
+    summary.warnings.update(
+        w.get("code", "note") if isinstance(w, dict) else "note" for w in line.get("warnings") or []
+    )
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:

@@ -217,6 +217,20 @@ class Source(_Record):
     )
 
 
+# The fields whose coverage a batch summary and the report count.
+COVERAGE_FIELDS: tuple[str, ...] = (
+    "meeting_date",
+    "region",
+    "location",
+    "participants",
+    "topics",
+    "trade_figures",
+    "organizations",
+    "agreements",
+    "quotes",
+)
+
+
 class MeetingSummary(_Record):
     """A validated, grounded record of one meeting, as in contract.md."""
 

@@ -21,22 +21,11 @@ from briefx._card import record_html
 from briefx._charts import Bar, Point, bar_chart, money, time_chart
 from briefx._errors import InputError, UsageError
 from briefx._html import escape as _e
-from briefx._models import BatchRecord, MeetingSummary
+from briefx._models import COVERAGE_FIELDS, BatchRecord, MeetingSummary
 from briefx._read import BatchEvent, read_events, read_records
 from briefx._version import __version__
 
 # The fields the coverage chart counts, in the card's order.
-COVERAGE_FIELDS: tuple[str, ...] = (
-    "meeting_date",
-    "region",
-    "location",
-    "participants",
-    "topics",
-    "trade_figures",
-    "organizations",
-    "agreements",
-    "quotes",
-)
 NO_REGION = "-"  # the region filter's value for records without one
 
 
