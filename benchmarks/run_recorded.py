@@ -31,6 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--cassettes", type=Path, required=True)
     parser.add_argument("--replay", action="store_true")
+    parser.add_argument(
+        "--ask",
+        choices=("open", "all"),
+        default="open",
+        help="the facts question (Settings.ask); the recordings in cassettes/eval_unseen"
+        " were made with 'all', before the facts pass asked only what the rules leave open",
+    )
     args = parser.parse_args(argv)
     args.cassettes.mkdir(parents=True, exist_ok=True)
     settings = Settings(
@@ -40,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         model="qwen2.5-coder-1.5b-instruct-q4_k_m",
         cache=False,
         max_retries=0,
+        ask=args.ask,
     )
     recorder = vcr.VCR(
         record_mode="none" if args.replay else "all",

@@ -184,3 +184,23 @@ async def test_a_start_cancelled_while_spaced_out_gives_its_slot_back() -> None:
         await waiting
     assert not slots._free.locked()  # one of two slots held: the cancelled one came back
     await slots.__aexit__(None, None, None)
+
+
+@pytest.mark.parametrize("ask", ["open", "all"])
+def test_the_facts_pass_asks_only_what_the_rules_leave_open(ask: str) -> None:
+    from briefx._assemble import facts_fields
+
+    text = (ARTICLES / "vologda-belta.txt").read_text(encoding="utf-8")
+    open_fields = facts_fields(prepare(text).text)
+    assert "trade_figures" not in open_fields  # the rules find its amount themselves
+    settings = Settings(api_key="test-key", cache=False, processes=0, ask=ask)  # type: ignore[arg-type]
+    with StubServer() as srv:
+        with Extractor(settings.model_copy(update={"base_url": srv.base_url})) as ex:
+            record = ex.extract(text, source_id="vologda")
+        schemas = [json.dumps(r.body.get("response_format", {})) for r in srv.received]
+    facts = [s for s in schemas if '"agreements"' in s]
+    assert len(facts) == 1
+    expected = {"agreements", "quotes", "trade_figures"} if ask == "all" else open_fields
+    for name in ("agreements", "quotes", "trade_figures"):
+        assert (f'"{name}"' in facts[0]) == (name in expected), name
+    assert record.trade_figures  # found by the rules either way

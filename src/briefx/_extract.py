@@ -19,7 +19,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ValidationError
 
-from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._assemble import assemble, facts_fields
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
@@ -74,12 +74,12 @@ def _asks(text: str, facts: frozenset[str]) -> list[tuple[list[dict[str, str]], 
 
 
 def _prepare_to_ask(
-    prepare_call: Callable[[], PreparedText],
+    prepare_call: Callable[[], PreparedText], ask: str = "open"
 ) -> tuple[PreparedText, frozenset[str]]:
     """The prepared text and what its facts pass asks: both rules work, so both
     run where preparation runs (a rules worker), never on the event loop."""
     prep = prepare_call()
-    return prep, facts_fields(prep.text)
+    return prep, facts_fields(prep.text) if ask == "open" else frozenset(FACT_FIELDS)
 
 
 class Extractor:
@@ -166,6 +166,7 @@ class Extractor:
             "base_url": s.base_url,
             "mode": s.resolved_mode(),
             "prompts": prompt_version(),
+            "ask": s.ask,
             "schema": SCHEMA_VERSION,
             "published": published,
             "temperature": s.temperature,
@@ -239,7 +240,7 @@ class Extractor:
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
-        prep, facts = _prepare_to_ask(self._prepare(source, source_id, html))
+        prep, facts = _prepare_to_ask(self._prepare(source, source_id, html), self.settings.ask)
         return self._job(prep, facts, raw_key, source_id, published, url)
 
     async def _abegin(
@@ -256,7 +257,9 @@ class Extractor:
         if cached is not None:
             return cached
         self._pool.start()  # idempotent; a run all from the cache never starts it
-        ready = functools.partial(_prepare_to_ask, self._prepare(source, source_id, html))
+        ready = functools.partial(
+            _prepare_to_ask, self._prepare(source, source_id, html), self.settings.ask
+        )
         prep, facts = await self._pool.run(ready)
         return self._job(prep, facts, raw_key, source_id, published, url)
 

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     temperature: float = 0.0
     seed: int | None = 0
     max_tokens: int = 1024
+    ask: Literal["open", "all"] = Field(
+        "open",
+        description="open: the facts pass asks only what the rules leave open (faster on a"
+        " small local model); all: every fact field, always",
+    )
     # Reliability
     max_retries: int = Field(4, ge=0, description="Transport retries per call (429, 5xx, timeouts)")
     max_reasks: int = Field(1, ge=0, description="Validation re-asks per call")
