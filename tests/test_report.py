@@ -64,9 +64,7 @@ def test_ids_are_unique_and_every_link_has_its_target(page: Page) -> None:
     assert links and [link for link in links if link not in ids] == []
 
 
-def test_region_chart_has_one_bar_per_region_with_meetings(
-    page: Page, example_batch: Path
-) -> None:
+def test_region_chart_has_one_bar_per_region_with_meetings(page: Page, example_batch: Path) -> None:
     meetings: dict[str, set[str]] = {}
     for line in _lines(example_batch):
         if line["region"] and line["is_meeting"]:
