@@ -17,7 +17,7 @@ from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
 
-from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAnswer
 from briefx._data import load_data
 from briefx._dates import DateResult, sentence_at
 from briefx._grounding import align, word_form_in_text
@@ -484,6 +484,18 @@ def facts_fields(text: str) -> frozenset[str]:
     if marks and len(find_quotes(text)) < 3:
         fields.add("quotes")
     return frozenset(fields)
+
+
+def prepare_to_ask(
+    prepare_call: Callable[[], PreparedText], ask: str = "open"
+) -> tuple[PreparedText, frozenset[str]]:
+    """The prepared text and what its facts pass asks (``Settings.ask``).
+
+    Both are rules work, so both run where preparation runs (a rules worker,
+    which imports this module and never the model client), not on the event loop.
+    """
+    prep = prepare_call()
+    return prep, facts_fields(prep.text) if ask == "open" else frozenset(FACT_FIELDS)
 
 
 def _quotes(b: _Builder, facts: FactsAnswer, people: list[Participant]) -> list[Quote]:

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -19,8 +19,8 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ValidationError
 
-from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAnswer
-from briefx._assemble import assemble, facts_fields
+from briefx._answers import CompaniesAnswer, FactsAnswer, PeopleAnswer
+from briefx._assemble import assemble, prepare_to_ask
 from briefx._cache import Cache, cache_key
 from briefx._client import Backend, Call, InstructorBackend
 from briefx._errors import BriefxError, BudgetExceeded, ExtractionError, InputError
@@ -71,15 +71,6 @@ def _asks(text: str, facts: frozenset[str]) -> list[tuple[list[dict[str, str]], 
         asked = FactsAnswer.asking(fields) if fields is not None else model
         out.append((build_messages(name, text, fields=fields), asked))
     return out
-
-
-def _prepare_to_ask(
-    prepare_call: Callable[[], PreparedText], ask: str = "open"
-) -> tuple[PreparedText, frozenset[str]]:
-    """The prepared text and what its facts pass asks: both rules work, so both
-    run where preparation runs (a rules worker), never on the event loop."""
-    prep = prepare_call()
-    return prep, facts_fields(prep.text) if ask == "open" else frozenset(FACT_FIELDS)
 
 
 class Extractor:
@@ -240,7 +231,7 @@ class Extractor:
         cached = self._from_cache(raw_key, source_id, url)
         if cached is not None:
             return cached
-        prep, facts = _prepare_to_ask(self._prepare(source, source_id, html), self.settings.ask)
+        prep, facts = prepare_to_ask(self._prepare(source, source_id, html), self.settings.ask)
         return self._job(prep, facts, raw_key, source_id, published, url)
 
     async def _abegin(
@@ -258,7 +249,7 @@ class Extractor:
             return cached
         self._pool.start()  # idempotent; a run all from the cache never starts it
         ready = functools.partial(
-            _prepare_to_ask, self._prepare(source, source_id, html), self.settings.ask
+            prepare_to_ask, self._prepare(source, source_id, html), self.settings.ask
         )
         prep, facts = await self._pool.run(ready)
         return self._job(prep, facts, raw_key, source_id, published, url)
