@@ -591,11 +591,11 @@ def test_rerun_redoes_what_another_model_prompt_or_schema_made(
     if change == "model":
         again = Settings(model="model-b", api_key="k")
     else:
-        import briefx._batch
+        import briefx._extract
 
         name = "prompt_version" if change == "prompts" else "SCHEMA_VERSION"
         value = (lambda: "people:9") if change == "prompts" else "99"
-        monkeypatch.setattr(briefx._batch, name, value)
+        monkeypatch.setattr(briefx._extract, name, value)
     fake = FakeExtractor()
     summary = run_batch([folder], out, settings=again, extractor=fake, progress=False)
 

@@ -59,9 +59,8 @@ from briefx._errors import (
     redact,
 )
 from briefx._events import _event, _event_id, group_indices
-from briefx._models import COVERAGE_FIELDS, SCHEMA_VERSION, MeetingSummary
+from briefx._models import COVERAGE_FIELDS, MeetingSummary
 from briefx._outputs import columns, csv_rows, write_parquet, write_sqlite
-from briefx._prompts import prompt_version
 from briefx._settings import Settings
 
 log = logging.getLogger("briefx")
@@ -843,6 +842,8 @@ def locked_job(
     The body writes outcomes (``OutcomeWriter``); whatever engine runs it, a
     rerun skips what is done because resume and finishing happen only here.
     """
+    from briefx._extract import fingerprint  # lazily: reading records needs no model client
+
     with OutputLock(paths.records):
         _set_stale_aside(paths, fingerprint(settings))
         todo, summary = _resume(items, paths, retry_errors)
@@ -853,15 +854,6 @@ def locked_job(
             _finish(paths, summary, order)  # what did get done is grouped and written
             raise
         _finish(paths, summary, order)
-
-
-def fingerprint(settings: Settings) -> dict[str, str]:
-    """The model, prompts and schema a batch's records are made with."""
-    return {
-        "model": settings.resolved_model(),
-        "prompts": prompt_version(),
-        "schema": SCHEMA_VERSION,
-    }
 
 
 def _set_stale_aside(paths: _Paths, current: dict[str, str]) -> None:

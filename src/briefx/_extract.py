@@ -73,6 +73,15 @@ def _asks(text: str, facts: frozenset[str]) -> list[tuple[list[dict[str, str]], 
     return out
 
 
+def fingerprint(settings: Settings) -> dict[str, str]:
+    """What a record is made with: model, prompts and schema (cache keys, batch resume)."""
+    return {
+        "model": settings.resolved_model(),
+        "prompts": prompt_version(),
+        "schema": SCHEMA_VERSION,
+    }
+
+
 class Extractor:
     """Holds the client, cache and retry policy; reuse one for many articles.
 
@@ -152,13 +161,11 @@ class Extractor:
     def _options(self, published: str | None) -> dict[str, Any]:
         s = self.settings
         return {
-            "model": s.resolved_model(),
+            **fingerprint(s),
             "backend": s.resolved_backend(),
             "base_url": s.base_url,
             "mode": s.resolved_mode(),
-            "prompts": prompt_version(),
             "ask": s.ask,
-            "schema": SCHEMA_VERSION,
             "published": published,
             "temperature": s.temperature,
             # Rules and assembly change records too: a new release starts a new cache.
