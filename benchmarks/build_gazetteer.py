@@ -600,6 +600,10 @@ stellvertretende stellvertretender stellvertreter ehemalige ehemaliger
 LINKING = "of the des der russia's russia’s"
 FILLER = "russia's russia’s russia russian russias federation the of rossii rf in and governor"
 LOCATIVE = "in at в во у ў im am"
+# Words that point a meeting word at its place: "a working visit to Minsk", "прибыл в".
+DIRECTION = "to into nach in в во у ў"
+# Nouns of places a model may give as a person's name ("Kazan Kremlin").
+PLACE_NOUNS = "kremlin palace square street avenue кремль дворец площадь улица kreml palast platz straße"
 # Articles between a preposition and a venue: "in the Kremlin", "in dem Palast".
 ARTICLES = "the dem der"
 # Quotation marks, opening and closing: a place inside a quote is reported speech.
@@ -680,7 +684,9 @@ def build_cities(subjects: list[dict[str, Any]]) -> dict[str, Any]:
             if any("а" <= c <= "я" for c in form.lower()) and not form.startswith(
                 ("Палац", "Дом Урада")
             ):
-                all_forms += ru_cases(form).values()
+                # Only the head noun declines: "во Дворце Независимости", not "...Независимостях".
+                head, _, rest = form.partition(" ")
+                all_forms += [f"{case} {rest}".strip() for case in ru_cases(head).values()]
         if forms[0] == "Палац Незалежнасці" or "Палац Незалежнасці" in forms:
             all_forms += ["Палацы Незалежнасці", "Палаца Незалежнасці"]
         if "Палац Рэспублікі" in forms:
@@ -697,6 +703,8 @@ def build_cities(subjects: list[dict[str, Any]]) -> dict[str, Any]:
         "not_places": NOT_PLACES.split(),
         "meeting_cues": MEETING_CUES.split(),
         "locative": LOCATIVE.split(),
+        "direction": DIRECTION.split(),
+        "place_nouns": PLACE_NOUNS.split(),
         "articles": ARTICLES.split(),
         "quote_pairs": QUOTE_PAIRS,
     }

@@ -110,3 +110,41 @@ def test_the_earliest_cue_decides() -> None:
     wrote = "Aleksandr Lukashenko congratulated Dmitry Milyaev, whom he met last year."
     assert (report_kind(met) or pytest.fail()).kind == "meeting"
     assert (report_kind(wrote) or pytest.fail()).kind == "message"
+
+
+CANCELLED = {
+    "en": [
+        "The visit of {who}, Governor of {where}, to Minsk was cancelled.",
+        "Aleksandr Lukashenko's meeting with {who}, Governor of {where}, has been postponed.",
+    ],
+    "ru": [
+        "Визит губернатора {where} {who} в Минск отменен.",
+        "Встреча Александра Лукашенко с губернатором {where} {who} отложена.",
+    ],
+    "be": [
+        "Візіт губернатара {where} {who} у Мінск адменены.",
+        "Сустрэча Аляксандра Лукашэнкі з губернатарам {where} {who} перанесена.",
+    ],
+    "de": [
+        "Der Besuch von {who}, dem Gouverneur von {where}, in Minsk wurde abgesagt.",
+        "Das Treffen von Alexander Lukaschenko mit {who}, dem Gouverneur von {where}, wurde verschoben.",
+    ],
+}
+CANCELLED_CASES = [
+    (lang, template, who, where)
+    for lang, templates in CANCELLED.items()
+    for template in templates
+    for who, where in PEOPLE[lang]
+]
+
+
+@pytest.mark.parametrize(("lang", "template", "who", "where"), CANCELLED_CASES)
+def test_a_meeting_called_off_is_no_meeting(lang: str, template: str, who: str, where: str) -> None:
+    article = template.format(who=who, where=where) + "\n" + FOLLOW_UP[lang]
+    record = assemble(
+        prepare(article), PeopleAnswer(kind="meeting"), CompaniesAnswer(), FactsAnswer()
+    )
+    assert record.kind == "other" and not record.is_meeting
+    assert record.region is None and record.participants == []
+    said = [w for w in record.warnings if w.code == "disagreement" and w.field == "kind"]
+    assert said and said[0].candidates == ["other", "meeting"]

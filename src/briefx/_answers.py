@@ -1,8 +1,12 @@
 """What the model is asked to fill, with validators that ground every fact.
 
-Validators read the cleaned article from the validation context. In strict
-mode an ungrounded fact raises, so instructor re-asks once with the reason;
-in lenient mode (after the re-asks) it is dropped and named in ``warnings``.
+Validators read the cleaned article from the validation context and keep
+only what the article supports; the rest is dropped and named in the
+record's warnings (code ``dropped``, with its field). They never ask the
+model again: a re-ask re-sends the conversation and regenerates the whole
+answer, and a small model that could not ground a fact the first time
+rarely can the second. Only an answer that is not the schema's JSON is
+re-asked (``briefx._client``).
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from briefx._grounding import (
     align,
     find_verbatim,
     number_in_text,
-    ungrounded_numbers,
     word_form_in_text,
 )
-from briefx._language import non_latin
+from briefx._language import same_name_key, unreadable_script
+from briefx._models import RecordWarning, Topic
 from briefx._normalise import parse_money
 from briefx._people import fold, is_org_in_text
 
@@ -32,16 +36,17 @@ def _ctx(info: ValidationInfo) -> dict[str, Any]:
     return validation_context() or {}
 
 
-def _reject(info: ValidationInfo, what: str, bad: list[str], *, reask: bool = True) -> None:
-    """Raise (strict) so the model is re-asked, or record (lenient, or no ``reask``) and go on."""
+def _reject(info: ValidationInfo, field: str, what: str, bad: list[str]) -> None:
+    """Name what was dropped in the record's warnings, on its field."""
     if not bad:
         return
-    ctx = _ctx(info)
-    message = f"{what} not found in the article: {bad}"
-    if ctx.get("lenient") or not reask:
-        ctx.setdefault("warnings", []).append(f"dropped {message}")
-        return
-    raise ValueError(message + ". Use only what the ARTICLE says, copied exactly.")
+    _ctx(info).setdefault("warnings", []).append(
+        RecordWarning(
+            code="dropped",
+            field=field,
+            message=f"dropped {what} not found in the article: {bad}",
+        )
+    )
 
 
 class Person(BaseModel):
@@ -67,26 +72,10 @@ class PeopleAnswer(BaseModel):
     region: str = Field("", description="The Russian region, as written in the article")
     city: str = Field("", description="Where they met, as written in the article")
     when: str = Field("", description="The day of the meeting, as written in the article")
-    summary: str = Field("", description="One or two sentences in English", max_length=600)
 
     @property
     def is_meeting(self) -> bool:
         return self.kind == "meeting"
-
-    @field_validator("summary")
-    @classmethod
-    def _grounded_summary(cls, summary: str, info: ValidationInfo) -> str:
-        """No number or date in the summary that the article does not contain."""
-        text = _ctx(info).get("text")
-        if not text or not summary:
-            return summary
-        problem = _summary_problem(summary, text)
-        if problem and _ctx(info).get("lenient"):
-            _ctx(info).setdefault("warnings", []).append(f"dropped summary: {problem}")
-            return ""
-        if problem:
-            raise ValueError(f"{problem}. Write it again in English, only with the ARTICLE's facts")
-        return summary
 
     @field_validator("participants")
     @classmethod
@@ -95,16 +84,8 @@ class PeopleAnswer(BaseModel):
         if not text:
             return people
         keep = [p for p in people if _name_in(p.name, text)]
-        _reject(info, "participants", [p.name for p in people if p not in keep])
+        _reject(info, "participants", "participants", [p.name for p in people if p not in keep])
         return keep
-
-
-def _summary_problem(summary: str, text: str) -> str | None:
-    """Why a summary cannot stand: not in English letters, or facts the article lacks."""
-    if non_latin(summary):
-        return "the summary is not written in English (Latin letters)"
-    bad = ungrounded_numbers(summary, text)
-    return f"the summary states {bad}, which the article does not contain" if bad else None
 
 
 class Quote(BaseModel):
@@ -137,8 +118,9 @@ class CompaniesAnswer(BaseModel):
         text = _ctx(info).get("text")
         if not text:
             return names
+        names = [part for n in names for part in _listed(n, text)]
         keep = [n for n in names if n.strip() and _org_in(n.strip(" \"'«»“”‘’"), text)]
-        _reject(info, "organizations", [n for n in names if n not in keep])
+        _reject(info, "organizations", "organizations", [n for n in names if n not in keep])
         return keep
 
 
@@ -162,10 +144,13 @@ class _QuotesPart(BaseModel):
                 bad.append(quote.text[:60])
             else:  # make it verbatim: the article's own characters
                 keep.append(Quote(speaker=quote.speaker, text=text[span.start : span.end]))
-        # Dropped, never re-asked: the rules find the quotes in quotation marks
-        # first, and the model's rewrite of the whole answer cost more than it won.
-        _reject(info, "quotes (not verbatim)", bad, reask=False)
+        _reject(info, "quotes", "quotes (not verbatim)", bad)
         return keep
+
+
+class _TopicsPart(BaseModel):
+    # Asked only in a language the topic cues do not cover (``facts_fields``).
+    topics: list[Topic] = Field(default_factory=list, max_length=6)
 
 
 class _TradePart(BaseModel):
@@ -184,7 +169,7 @@ class _TradePart(BaseModel):
                 keep.append(fig)
             else:
                 bad.append(fig.amount_text)
-        _reject(info, "trade amounts", bad)
+        _reject(info, "trade_figures", "trade amounts", bad)
         return keep
 
 
@@ -194,12 +179,13 @@ _FACT_PARTS: dict[str, type[BaseModel]] = {
     "agreements": _AgreementsPart,
     "quotes": _QuotesPart,
     "trade_figures": _TradePart,
+    "topics": _TopicsPart,
 }
 FACT_FIELDS: tuple[str, ...] = tuple(_FACT_PARTS)
 
 
-class FactsAnswer(_TradePart, _QuotesPart, _AgreementsPart):
-    """Pass 3: agreements, quotes and trade amounts."""
+class FactsAnswer(_TopicsPart, _TradePart, _QuotesPart, _AgreementsPart):
+    """Pass 3: agreements, quotes, trade amounts and topics."""
 
     max_tokens: ClassVar[int] = 900
 
@@ -231,6 +217,18 @@ def _facts_model(fields: tuple[str, ...]) -> type[BaseModel]:
     return type("FactsAnswer", bases, namespace)
 
 
+# "Gaz and MAZ" in one item: a small model's list inside a list.
+_LISTED = re.compile(r"\s*[,;/]\s*|\s+(?:and|und|и|і|i|e|y|és|oraz)\s+", re.I)
+
+
+def _listed(name: str, text: str) -> list[str]:
+    """One candidate, or the companies it lists when the article does not name it whole."""
+    parts = [p for p in _LISTED.split(name) if p.strip()]
+    if len(parts) < 2 or _org_in(name.strip(" \"'«»“”‘’"), text):
+        return [name]
+    return parts
+
+
 def _org_in(name: str, text: str) -> bool:
     """A company is grounded when the article names it, in any case ("Belshina", "Белшиной")."""
     if is_org_in_text(name, text):
@@ -252,7 +250,16 @@ def _name_in(name: str, text: str) -> bool:
     # Folding transliterates, so a Latin name is found in a Russian article.
     if align(surname, text, threshold=90.0) is not None or fold(surname) in _folded(text):
         return True
-    return word_form_in_text(surname, text) is not None
+    if word_form_in_text(surname, text) is not None:
+        return True
+    # Another spelling system ("Łukaszenka" for "Lukashenko"), or a script that
+    # has no Latin reading here (Chinese, Japanese): grounded as far as it can be.
+    return any(same_name_key(w, surname) for w in _capitalised(text)) or unreadable_script(text)
+
+
+@lru_cache(maxsize=16)
+def _capitalised(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\b[^\W\d_a-z][^\W\d_]{3,}", text))
 
 
 @lru_cache(maxsize=16)

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
@@ -22,7 +22,15 @@ from briefx._data import load_data
 from briefx._dates import DateResult, sentence_at
 from briefx._grounding import align, word_form_in_text
 from briefx._kinds import names_a_meeting, report_kind
-from briefx._language import detect_language, transliterate
+from briefx._language import (
+    detect_language,
+    has_cyrillic,
+    has_rule_data,
+    non_latin,
+    same_name_key,
+    transliterate,
+    unreadable_script,
+)
 from briefx._models import (
     Agreement,
     AgreementStatus,
@@ -37,6 +45,7 @@ from briefx._models import (
     Source,
     TradeFigure,
 )
+from briefx._money import mentions_money
 from briefx._normalise import (
     country_alpha2,
     parse_money,
@@ -51,6 +60,7 @@ from briefx._people import (
     dedupe_orgs,
     fold,
     is_org_in_text,
+    name_mentions,
     nominative,
     normalise_position,
     participant_country,
@@ -63,6 +73,8 @@ from briefx._people import (
 from briefx._prepare import PreparedText
 from briefx._rules import (
     DOCUMENT,
+    ENGLISH_DOCUMENT,
+    english_title,
     find_agreements,
     find_location,
     find_organizations,
@@ -72,8 +84,15 @@ from briefx._rules import (
     sentence_status,
     trade_candidates,
 )
+from briefx._summary import compose_summary
 from briefx._topics import find_topics
-from briefx.places import resolve_city, resolve_region
+from briefx.places import (
+    city_by_sound,
+    is_place_name,
+    region_by_sound,
+    resolve_city,
+    resolve_region,
+)
 
 # ‘’ are left out: ’ is also the apostrophe in "Belarus’s".
 _OPEN_QUOTES, _CLOSE_QUOTES = "“«„", "”»"
@@ -94,6 +113,7 @@ class _Builder:
         self.finders = finders  # off: the model's answers alone, normalised and grounded
         self.evidence: list[Evidence] = []
         self.warnings: list[RecordWarning | str] = []
+        self.language = detect_language(prep.text)
 
     def choose(
         self, field: str, rule: T | None, model: T | None, key: Callable[[T], str]
@@ -171,12 +191,11 @@ def assemble(
         location=_location(b, prep, people) if kind in _PLACED else None,
         participants=participants,
         region=_region(b, people) if reported else None,
-        topics=_topics(b) if finders else [],
+        topics=_topics(b, facts) if finders or not has_rule_data(b.language) else [],
         trade_figures=_trade(b, facts, date.iso) if reported else [],
-        organizations=_organizations(b, companies, prep, participants),
+        organizations=_organizations(b, companies, prep, participants, people),
         agreements=_agreements(b, facts),
         quotes=_quotes(b, facts, participants),
-        summary=people.summary.strip(),
         is_meeting=kind == "meeting",
         kind=kind,
         source=Source(
@@ -186,7 +205,7 @@ def assemble(
             title=prep.title,
             published=published or prep.page_date,
             dateline=prep.dateline,
-            language=detect_language(prep.text),
+            language=b.language,
             text=prep.text,
         ),
     )
@@ -194,6 +213,7 @@ def assemble(
         b.cite("meeting_date", *date.span)
     if date.warning and record.meeting_date:
         b.warnings.append(date.warning)
+    record.summary = compose_summary(record, b.text)
     record.evidence = b.evidence
     if kind == "other":
         b.warn("kind", "the article reports no meeting: no date, place, region or trade figures")
@@ -230,25 +250,45 @@ def _kind(b: _Builder, people: PeopleAnswer) -> Kind:
 
 def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
     """The model's people, then titled names it missed; each must be shown present."""
-    candidates = [(p.name, p.position, p.country) for p in people.participants]
+    candidates = [(p.name, p.position, p.country, True) for p in people.participants]
     if b.finders:
-        candidates += [(p.name, p.position, "") for p in find_people(b.text)]
+        candidates += [(p.name, p.position, "", False) for p in find_people(b.text)]
     out: list[Participant] = []
-    for raw_name, raw_position, raw_country in candidates:
+    for raw_name, raw_position, raw_country, from_model in candidates:
         # "Kaluga Governor Vladislav Shapsha": the title is a position, not a name.
         prefix = title_prefix(raw_name)
         name = _article_spelling(_latin(_nominative(clean_name(raw_name), b.text)), b.text)
         if any(same_person(name, p.name) for p in out):
             continue
+        if is_place_name(name) or _has_place_word(name) or _only_a_title(name):
+            b.warn(f"participants[{len(out)}]", f"dropped participant {name!r}: a place or title, "
+                   "not a person", code="dropped", candidates=[name])  # fmt: skip
+            continue
         found = presence_evidence(name, b.text)
+        if found is None and from_model and not has_rule_data(b.language):
+            found = _model_only_presence(b, name, len(out))
         if found is None:
-            b.warnings.append(f"dropped participant {name!r}: mentioned, not shown present")
+            b.warn(f"participants[{len(out)}]", f"dropped participant {name!r}: mentioned, "
+                   "not shown present", code="dropped", candidates=[name])  # fmt: skip
             continue
         position = _position(raw_position, prefix)
         country = participant_country(position, name, b.text) or country_alpha2(raw_country)
-        b.cite(f"participants[{len(out)}]", found[0], found[1])
+        if found[0] >= 0:
+            b.cite(f"participants[{len(out)}]", found[0], found[1])
         out.append(Participant(name=name, position=position, country=country))
     return out
+
+
+def _model_only_presence(b: _Builder, name: str, index: int) -> tuple[int, int, str] | None:
+    """The model's word that a person took part, in a language the presence cues do not
+    cover: kept when the name is in the article (as its script allows), with a warning."""
+    mention = next(iter(name_mentions(name, b.text)), None)
+    if mention is None and not unreadable_script(b.text):
+        return None
+    b.warn(f"participants[{index}]",
+           f"participant {name!r} taken from the model: no presence cues for language "
+           f"{b.language!r}", code="inferred")  # fmt: skip
+    return (*mention, "model") if mention else (-1, -1, "model")
 
 
 def _position(raw: str, prefix: str) -> str | None:
@@ -287,8 +327,22 @@ def _location(b: _Builder, prep: PreparedText, people: PeopleAnswer) -> Location
 def _quoted_city(b: _Builder, said: str) -> tuple[str, str, tuple[int, int] | None] | None:
     """The model's city, if the article has it and the gazetteer knows it (English name)."""
     span = align(said, b.text, threshold=90.0) if said.strip() else None
-    city = resolve_city(said) if span is not None else None
-    return (city.name, city.country, (span.start, span.end)) if city and span else None
+    city = _resolve_said(b, said, resolve_city, city_by_sound) if span is not None else None
+    return (city[0], city[1], (span.start, span.end)) if city and span else None
+
+
+def _resolve_said(
+    b: _Builder,
+    said: str,
+    gazetteer: Callable[[str], T | None],
+    by_sound: Callable[[str], T | None],
+) -> T | None:
+    """A place as the model quoted it: the gazetteer's forms, then, in a language the
+    gazetteer has no forms for, the name it sounds like ("Minszkben" is Minsk)."""
+    found = gazetteer(said)
+    if found is None and not has_rule_data(b.language):
+        found = by_sound(said)
+    return found
 
 
 def _region(b: _Builder, people: PeopleAnswer) -> Region | None:
@@ -297,7 +351,7 @@ def _region(b: _Builder, people: PeopleAnswer) -> Region | None:
     rule = (found.name, found.iso, found.span) if found else None
     model = None
     span = align(people.region, b.text, threshold=90.0) if people.region.strip() else None
-    named = resolve_region(people.region) if span is not None else None
+    named = _resolve_said(b, people.region, resolve_region, region_by_sound) if span else None
     if named is not None and span is not None:
         model = (named.name, named.iso, (span.start, span.end))
     chosen = b.choose("region", rule, model, key=lambda r: r[1])
@@ -328,8 +382,14 @@ def _date(
     return chosen
 
 
-def _topics(b: _Builder) -> list[str]:
-    hits = find_topics(b.text)
+def _topics(b: _Builder, facts: FactsAnswer) -> list[str]:
+    """The topic cues' codes; in a language they do not cover, the model's, with a warning."""
+    if not has_rule_data(b.language):
+        if facts.topics:
+            b.warn("topics", f"topics {facts.topics} taken from the model: no topic cues for "
+                   f"language {b.language!r}", code="inferred")  # fmt: skip
+        return list(dict.fromkeys(facts.topics))
+    hits = find_topics(b.text) if b.finders else []
     for i, hit in enumerate(hits):
         b.cite(f"topics[{i}]", hit.start, hit.end)
     return [hit.code for hit in hits]
@@ -405,11 +465,16 @@ def _phrase_words() -> frozenset[str]:
 
 
 def _organizations(
-    b: _Builder, companies: CompaniesAnswer, prep: PreparedText, participants: list[Participant]
+    b: _Builder,
+    companies: CompaniesAnswer,
+    prep: PreparedText,
+    participants: list[Participant],
+    said: PeopleAnswer,
 ) -> list[str]:
     """The model's companies and the rules' cues together, each once, each found in the text."""
     found = find_organizations(b.text, _KNOWN_ORGS) if b.finders else []
     people = [p.name for p in participants] + _titled_names(b.text)
+    named = {fold(p.name) for p in said.participants}  # a person the model named as a company
     names = []
     for raw in [*companies.organizations, *(name for name, _, _ in found)]:
         name = _latin(canonical_org(raw))
@@ -419,7 +484,7 @@ def _organizations(
             continue
         if prep.outlet and name.casefold() == prep.outlet.casefold():
             continue
-        if _not_a_company_name(name, people, b.text):
+        if fold(name) in named or _not_a_company_name(name, people, b.text):
             b.warn("organizations", f"dropped organization {name!r}: a person or a phrase")
             continue
         names.append(name)
@@ -429,11 +494,63 @@ def _organizations(
         if span is None and " " not in name:  # named in another case: "Белшиной"
             span = word_form_in_text(name, b.text)
         if span is None:
-            b.warnings.append(f"dropped organization {name!r}: not found in the article")
+            b.warn("organizations", f"dropped organization {name!r}: not found in the article",
+                   code="dropped", candidates=[name])  # fmt: skip
+            continue
+        why = _not_a_company(name, b.text, span)
+        if why:
+            b.warn("organizations", f"dropped organization {name!r}: {why}", code="dropped",
+                   candidates=[name])  # fmt: skip
             continue
         b.cite(f"organizations[{len(out)}]", *span)
         out.append(name)
     return out
+
+
+@cache
+def _non_company_words() -> re.Pattern[str]:
+    data = load_data("companies")["not_companies"]
+    words = [w for key, ws in data.items() if key != "_doc" for w in ws]
+    return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(words)})", re.I)
+
+
+def _not_a_company(name: str, text: str, span: tuple[int, int]) -> str | None:
+    """Why a grounded candidate is no company, or None: a channel, a state body, a
+    macro-region, a fair (``not_companies``); or a common noun, which the article writes
+    in lower case outside quotation marks ("shipbuilding", "ballet")."""
+    said = text[span[0] : span[1]]
+    if _non_company_words().search(name) or _non_company_words().search(said):
+        return "a medium, public body, place or event, not a company"
+    first = next((ch for ch in said if ch.isalnum()), "")
+    quoted = text[max(0, span[0] - 1) : span[0]] in _QUOTE_MARKS
+    if first.islower() and not quoted:
+        return "a common noun: the article writes it in lower case"
+    return None
+
+
+_QUOTE_MARKS = frozenset("«»“”„\"'")
+
+
+def _only_a_title(name: str) -> bool:
+    """ "Rais", "Governor": one word that is a title (data/people.json), no one's name."""
+    words = name.split()
+    titles = {fold(t) for t in load_data("people")["name_titles"]}
+    titles |= {fold(t) for t in load_data("regions")["governor_cues"]}
+    return len(words) == 1 and fold(words[0]) in titles
+
+
+def _has_place_word(name: str) -> bool:
+    """ "Smolensk Oblas", "Kazan Kremlin": a region type or venue word, no person's name."""
+    words = {w.casefold() for w in re.findall(r"[^\W\d_]+", name)}
+    types = {w.casefold() for w in load_data("regions")["type_words"]}
+    return any(any(w.startswith(t[:5]) for t in types if len(t) >= 5) for w in words) or any(
+        w in _place_nouns() for w in words
+    )
+
+
+@cache
+def _place_nouns() -> frozenset[str]:
+    return frozenset(w.casefold() for w in load_data("cities")["place_nouns"])
 
 
 def _a_place(name: str) -> bool:
@@ -442,22 +559,55 @@ def _a_place(name: str) -> bool:
 
 
 def _agreements(b: _Builder, facts: FactsAnswer) -> list[Agreement]:
-    """Documents the text's own sentences name, then the model's if a sentence backs them."""
-    out: list[Agreement] = []
-    for item in find_agreements(b.text) if b.finders else []:
-        _add_agreement(b, out, item.title, item.status, item.start, item.end)
+    """Documents the text's own sentences name, then the model's if a sentence backs them.
+
+    Titles are English whatever the article's language: the model's English
+    title for the same sentence, else the document noun and its subject
+    translated from ``data/agreements.json`` (``english_title``).
+    """
+    answers = []
     for answer in facts.agreements:
         span = align(answer.evidence, b.text, threshold=90.0) if answer.evidence else None
         span = span or align(answer.title, b.text, threshold=90.0)
         start, end = sentence_at(b.text, span.start, span.end) if span else (0, 0)
-        if span is None or not DOCUMENT.search(b.text[start:end]):
-            b.warnings.append(f"dropped agreement {answer.title!r}: no sentence names it")
+        named = DOCUMENT.search(b.text[start:end]) or not has_rule_data(b.language)
+        if span is None or not named:
+            b.warn("agreements", f"dropped agreement {answer.title!r}: no sentence names it",
+                   code="dropped")  # fmt: skip
             continue
+        answers.append((answer, start, end))
+    out: list[Agreement] = []
+    for item in find_agreements(b.text) if b.finders else []:
+        said = next(
+            (a.title for a, s, e in answers if s <= item.start < e or item.start <= s < item.end),
+            None,
+        )
+        title = _english(b, item.title, said)
+        _add_agreement(b, out, title, item.status, item.start, item.end)
+    for answer, start, end in answers:
         # "signed" needs a signing verb in the sentence; the model's word is not enough.
         said = "proposed" if answer.status == "signed" else answer.status
         status = sentence_status(b.text[start:end]) or said
-        _add_agreement(b, out, answer.title.strip(), status, start, end)
+        title = _english(b, answer.title.strip(), answer.title.strip())
+        _add_agreement(b, out, title, status, start, end)
     return out
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _english(b: _Builder, title: str, model_title: str | None) -> str:
+    """The title in English: as read in an English article, else the model's, else translated."""
+    if b.language == "en" and not non_latin(title):
+        return title
+    if model_title and not non_latin(model_title) and ENGLISH_DOCUMENT.search(model_title):
+        return model_title
+    translated = english_title(title) or english_title(model_title or "") or transliterate(title)
+    if translated != title:
+        b.warn("agreements", f"agreement title {title!r} translated to {translated!r}",
+               code="inferred", candidates=[translated, title])  # fmt: skip
+    return translated
 
 
 def _add_agreement(
@@ -475,14 +625,20 @@ def facts_fields(text: str) -> frozenset[str]:
     The model's trade figures count only when the rules find no amount
     (``_trade``), and its quotes only inside quotation marks and up to three
     (``_quotes``); a field that cannot change the record is not asked for,
-    which saves the small model's slowest work, copying sentences.
+    which saves the small model's slowest work, copying sentences. Quotes
+    are never asked: a quote is what stands inside quotation marks, which the
+    rules read verbatim, and a small model's retyped quote was dropped as not
+    verbatim more often than it added one.
     """
-    fields = {"agreements"}
-    if not any(f.excluded is None for f in trade_candidates(text)):
+    if not has_rule_data(detect_language(text)):
+        # No cue lists for this language: the model's reading is all there is.
+        return frozenset({"agreements", "trade_figures", "topics"})
+    fields = set()
+    if DOCUMENT.search(text):  # an agreement needs a sentence that names a document
+        fields.add("agreements")
+    candidates = trade_candidates(text)
+    if not any(f.excluded is None for f in candidates) and mentions_money(text):
         fields.add("trade_figures")
-    marks = any(c in text for c in _OPEN_QUOTES) or '"' in text
-    if marks and len(find_quotes(text)) < 3:
-        fields.add("quotes")
     return frozenset(fields)
 
 
@@ -540,7 +696,7 @@ def _article_spelling(name: str, text: str) -> str:
     """The article's own first name when the model's is not in it ("Rais" for "Rustam")."""
     if not name or (name in text and len(name.split()) >= 2):
         return name
-    surname = name.split()[-1]
+    surname = _spelled_in_article(name.split()[-1], text)
     # Same line only: a menu word on the line above ("All") is no first name.
     firsts = [
         m.group(1)
@@ -550,6 +706,33 @@ def _article_spelling(name: str, text: str) -> str:
     if not firsts:
         return name
     return f"{Counter(firsts).most_common(1)[0][0]} {surname}"
+
+
+def _spelled_in_article(surname: str, text: str) -> str:
+    """The article's own spelling of a surname written in another system.
+
+    "Lukashenko" in an article that writes "Łukaszenka" (Polish), "Lukaschenko"
+    (German) or "Lukasenka" (Hungarian) comes back as the article writes it, in
+    its most frequent form (the nominative, in a news text). A surname already
+    in the article, or a Cyrillic article, is left as it is.
+    """
+    if re.search(rf"\b{re.escape(surname)}\b", text) or fold(surname) in _folded_words(text):
+        return surname
+    forms = Counter(
+        m.group(0)
+        for m in re.finditer(r"\b[^\W\d_][^\W\d_'’-]{3,}", text)
+        if m.group(0)[0].isupper() and same_name_key(m.group(0), surname)
+    )
+    if not forms:
+        return surname
+    best = max(forms.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+    # A Cyrillic article: its form in the nominative, by the library's one scheme.
+    return _latin(nominative(best, text)) if has_cyrillic(best) else best
+
+
+@lru_cache(maxsize=16)
+def _folded_words(text: str) -> frozenset[str]:
+    return frozenset(fold(w) for w in re.findall(r"[^\W\d_]+", text))
 
 
 def _latin(name: str) -> str:

@@ -55,8 +55,8 @@ class _Job:
     @staticmethod
     def whole(answers: Sequence[Any]) -> list[Any]:
         """The answers as assembly takes them: a partial facts answer made whole."""
-        people, companies, facts = answers
-        return [people, companies, FactsAnswer.of(facts)]
+        people, companies, *facts = answers  # no facts pass when it had nothing to ask
+        return [people, companies, FactsAnswer.of(facts[0]) if facts else FactsAnswer()]
 
     def restart_clock(self) -> None:
         """Time and budget count from here: waiting for a model slot is not the article's."""
@@ -67,6 +67,8 @@ def _asks(text: str, facts: frozenset[str]) -> list[tuple[list[dict[str, str]], 
     """Each pass's messages and answer model; the facts pass asks only ``facts``."""
     out: list[tuple[list[dict[str, str]], type[BaseModel]]] = []
     for name, model in _PASSES:
+        if name == "facts" and not facts:
+            continue  # the rules leave nothing open that the model could still add
         fields = facts if name == "facts" else None
         asked = FactsAnswer.asking(fields) if fields is not None else model
         out.append((build_messages(name, text, fields=fields), asked))

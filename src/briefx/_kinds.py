@@ -52,12 +52,15 @@ def kind_cues(text: str) -> dict[str, KindCue]:
 def report_kind(text: str) -> KindCue | None:
     """The kind the opening's first cue points to, or None.
 
-    An announcement counts only when the opening has no held-meeting cue
+    A meeting called off ("was cancelled", "отменен") is ``other`` whatever
+    else the opening says. An announcement counts only when the opening has no held-meeting cue
     ("met", "встретился"): reports of a meeting often say what "will" follow.
     Otherwise the earliest cue wins: "met ... and congratulated him" is a
     meeting, "congratulated ... at the meeting" a message.
     """
     cues = kind_cues(text)
+    if "other" in cues:  # a meeting called off: whatever else the opening says of it
+        return cues["other"]
     if "meeting" in cues:
         cues.pop("announcement", None)
     return min(cues.values(), key=lambda cue: cue.start, default=None)

@@ -70,6 +70,21 @@ def has_cyrillic(text: str) -> bool:
     return bool(_CYRILLIC.search(text))
 
 
+def has_rule_data(language: str | None) -> bool:
+    """True when the rules' cue lists cover ``language`` (data/script.json)."""
+    return language in _script()["rule_languages"]
+
+
+def unreadable_script(text: str) -> bool:
+    """True when most letters are in a script briefx cannot romanise (Han, Arabic, ...):
+    a Latin name can then be checked against the article only by the model's reading."""
+    letters = [ch for ch in text[:_DETECT_SAMPLE] if ch.isalpha()]
+    if not letters:
+        return False
+    readable = sum(1 for ch in letters if _is_latin_letter(ch) or _CYRILLIC.match(ch))
+    return readable < len(letters) / 2
+
+
 def fold_homoglyphs(text: str) -> str:
     """Turn Cyrillic look-alikes into Latin inside words that mix both scripts.
 
@@ -127,6 +142,43 @@ def fold(name: str) -> str:
     text = strip_marks(text.lower().replace("ł", "l"))
     words = [re.sub(r"[^a-z0-9]", "", w) for w in re.split(r"[\s\-]+", text)]
     return " ".join(_spelling_variants(w) for w in words if w)
+
+
+@cache
+def _name_key_rules() -> tuple[list[tuple[re.Pattern[str], str]], str]:
+    data = _script()["name_key"]
+    return [(re.compile(pattern), sound) for pattern, sound in data["rules"]], data["vowels"]
+
+
+@lru_cache(maxsize=65536)
+def name_key(word: str) -> str:
+    """A surname's sound skeleton, alike in every spelling system (data/script.json).
+
+    "Lukashenko", "Lukaschenko", "Łukašenka", "Łukaszenka" and Hungarian
+    "Lukasenka" all give "lksnk"; compare keys with :func:`same_name_key`.
+    """
+    text = transliterate(unicodedata.normalize("NFKC", word)).lower()
+    rules, vowels = _name_key_rules()
+    for pattern, sound in rules:
+        text = pattern.sub(sound, text)
+    text = re.sub(r"[^a-z]", "", strip_marks(text))
+    if not text:
+        return ""
+    lead = "_" if text[0] in vowels else text[0]
+    rest = "".join(ch for ch in text[1:] if ch not in vowels)
+    return re.sub(r"(.)\1+", r"\1", lead + rest)
+
+
+def same_name_key(a: str, b: str) -> bool:
+    """True when two surnames sound alike: the same skeleton, or one that differs only
+    in its last sound (a case ending: Polish "Łukaszence" is "Łukaszenka")."""
+    ka, kb = name_key(a), name_key(b)
+    if ka == kb:
+        return bool(ka)
+    short = min(len(ka), len(kb))
+    if short < 4 or abs(len(ka) - len(kb)) > 1:
+        return False
+    return ka[: short - 1] == kb[: short - 1]
 
 
 # --- language ----------------------------------------------------------------------

@@ -266,3 +266,15 @@ def bare_amount_ok(match: MoneyMatch, text: str) -> bool:
     if not word or not word[0].isalpha():
         return True
     return word.lower() in {w.lower() for w in _data()["bare_followers"]}
+
+
+@cache
+def _currency_word() -> re.Pattern[str]:
+    d = _data()
+    words = _alternation([*d["currency_before"], *d["currency_after"]])
+    return re.compile(rf"(?<![^\W\d_])(?:{words})(?![^\W\d_])", re.I)
+
+
+def mentions_money(text: str) -> bool:
+    """True when the article names a currency the money parser reads (dollars, USD, $)."""
+    return _currency_word().search(text) is not None

@@ -37,6 +37,7 @@ from briefx._language import (
     fold_homoglyphs,
     has_cyrillic,
     non_latin,
+    same_name_key,
     transliterate,
 )
 
@@ -681,7 +682,7 @@ def _first_names_agree(a: str | None, b: str | None) -> bool:
 
 def same_person(a: str, b: str) -> bool:
     """Same surname after folding, and first names that do not contradict."""
-    if fold(surname(a)) != fold(surname(b)):
+    if fold(surname(a)) != fold(surname(b)) and not same_name_key(surname(a), surname(b)):
         return False
     return _first_names_agree(_first_name(a), _first_name(b))
 
@@ -888,6 +889,11 @@ class _Cues:
         word = rf"(?:{proper}|{title}|of|the)"
         self.coordinated = re.compile(rf"(?:^|\s)(?:{coord}|,)\s+(?:{word}\s+)*{proper}")
         self.coordination_prefix = re.compile(rf"^(?:{word}\s+)+(?:{coord}|,)\s+")
+        aux = _alternation(data["auxiliaries"])
+        # "X has met", "X hat ... getroffen": the auxiliary is part of the cue.
+        self.trailing_auxiliary = re.compile(rf"(?<!\w)(?:{aux})\s*$", flags)
+        # "met ... the Governor of Khabarovsk Krai, Mikhail Degtyaryov": an apposition.
+        self.apposition = re.compile(r",\s*$")
 
 
 @cache
@@ -918,7 +924,8 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def _mentions(name: str, text: str) -> list[tuple[int, int]]:
     """Spans where the person's surname (with first name, if adjacent) occurs."""
-    target = fold(surname(name))
+    name_surname = surname(name)
+    target = fold(name_surname)
     first = _first_name(name)
     if not target:
         return []
@@ -930,7 +937,10 @@ def _mentions(name: str, text: str) -> list[tuple[int, int]]:
         # Russian endings may replace a final vowel: "Шапша" -> "Шапшой".
         cyr_ending = _CYRILLIC.search(m.group(0)) and len(token) - len(stem) <= 4
         if token != target and not (cyr_ending and token.startswith(stem)):
-            continue
+            # Another spelling system: "Łukaszenka", "Lukaschenko" for "Lukashenko".
+            word = m.group(0)
+            if not (word[:1].isupper() and len(word) >= 4 and same_name_key(word, name_surname)):
+                continue
         start = m.start()
         prev = words[i - 1] if i else None
         if (
@@ -943,6 +953,11 @@ def _mentions(name: str, text: str) -> list[tuple[int, int]]:
             start = prev.start()
         out.append((start, m.end()))
     return out
+
+
+def name_mentions(name: str, text: str) -> list[tuple[int, int]]:
+    """Where the article names the person, in any case and spelling system."""
+    return _mentions(name, text)
 
 
 def _is_caption(text: str, start: int) -> bool:
@@ -964,6 +979,9 @@ def _is_speaker(text: str, start: int, end: int) -> bool:
 
 def _gap_ok(gap: str, max_words: int, *, allow_commas: bool) -> bool:
     cues = _cues()
+    gap = cues.trailing_auxiliary.sub(" ", gap)  # "X | has | met"
+    if not allow_commas:  # "met with the Governor of X, | NAME": the title's apposition
+        gap = cues.apposition.sub(" ", gap)
     gap = cues.coordination_prefix.sub(" ", gap.lstrip())  # "with A and | B"
     gap = cues.coordinated.sub(" ", gap, count=1)  # "A | and Governor B | during"
     if len(gap.split()) > max_words or cues.gap_break.search(gap):

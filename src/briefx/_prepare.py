@@ -183,11 +183,13 @@ RULES: tuple[Rule, ...] = (
 _DATELINE_RANK = 1
 # "MINSK, 1 April (BelTA)", "MINSK, October 16. /TASS/.", "Уфа, 9 апреля 2025 года.",
 # "TYUMEN, 2 September – ..."
+# "MINSK, 28. Oktober (BelTA)"; day first: "17 февраля, Минск /Корр. БЕЛТА/."
 _DATELINE = re.compile(
-    r"^(?P<dateline>[A-ZА-ЯЁ][\w’'.\- ]{1,40}?,\s+"
-    r"(?:(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]{3,10})|(?P<mon2>[A-Z][a-z]{2,9})\.?\s+(?P<d2>\d{1,2}))"
+    r"^(?P<dateline>(?:[A-ZА-ЯЁ][\w’'.\- ]{1,40}?,\s+"
+    r"(?:(?P<d>\d{1,2})\.?\s+(?P<mon>[^\W\d_]{3,10})|(?P<mon2>[A-Z][a-z]{2,9})\.?\s+(?P<d2>\d{1,2}))"
     r"(?:,?\s+(?P<y>\d{4}))?(?:\s+года)?"
-    r"(?:\s*\((?P<outlet>[^()\n]{2,40})\)|\.\s*/(?P<outlet2>[^/\n]{2,40})/\.?|\.(?=\s)"
+    r"|(?P<d3>\d{1,2})\.?\s+(?P<mon3>[^\W\d_]{3,10}),\s+[A-ZА-ЯЁ][\w’'\-]{1,30})"
+    r"(?:\s*\((?P<outlet>[^()\n]{2,40})\)|\.?\s*/(?P<outlet2>[^/\n]{2,40})/\.?|\.(?=\s)"
     r"|(?=\s+[–—-]\s)))"
 )
 _SITE_SUFFIX = re.compile(r"^(?P<head>.*\S)\s+[-–—]\s+(?P<site>[^-–—]{1,40})$")
@@ -696,7 +698,10 @@ def _result(
     page_date = dates[0][2] if dates else meta_date
     if page_date is None and dateline is not None and dateline["y"]:
         groups = dateline.groupdict()
-        groups.update(d=groups["d"] or groups["d2"], mon=groups["mon"] or groups["mon2"])
+        groups.update(
+            d=groups["d"] or groups["d2"] or groups["d3"],
+            mon=groups["mon"] or groups["mon2"] or groups["mon3"],
+        )
         page_date = _iso_date(groups)
     warnings = _alarm(original, paras, removed)
     for warning in warnings:

@@ -83,9 +83,15 @@ def _cues(data: dict[str, Any], key: str) -> str:
 _AGREEMENTS: dict[str, Any] = load_data("agreements")
 _DOC = f"(?:{_cues(_AGREEMENTS, 'documents')})"
 DOCUMENT = re.compile(rf"\b{_DOC}(?:s\b)?", re.I)
+# An English document noun as a whole word: "Programm" (German) is not one.
+ENGLISH_DOCUMENT = re.compile(rf"\b(?:{'|'.join(_AGREEMENTS['documents']['en'])})s?\b", re.I)
+_END_VERB = f"(?:{_cues(_AGREEMENTS, 'title_end_verbs')})"
+# What a document is about may follow it without a preposition: a Russian or
+# Belarusian genitive ("программа сотрудничества"), a German "der Zusammenarbeit".
+_GENITIVE = rf"(?:\s+(?!{_END_VERB}\b)(?:[а-яёіў-]+|(?:der|des)\s+[A-ZÄÖÜ][\wäöüß-]+))?"
 _DOC_PHRASE = re.compile(
     rf"(?P<pre>(?:[\w-]+\s+){{0,5}}?)(?P<doc>{_DOC})"
-    rf"(?P<post>(?:\s+(?:{_cues(_AGREEMENTS, 'title_prepositions')})\s+[^,.;:!?]+?)?)"
+    rf"(?P<post>{_GENITIVE}(?:\s+(?:{_cues(_AGREEMENTS, 'title_prepositions')})\s+[^,.;:!?]+?)?)"
     rf"(?=\s+(?:{_cues(_AGREEMENTS, 'title_end_verbs')})\b|[,.;:!?]|$)",
     re.I,
 )
@@ -231,3 +237,40 @@ def find_people(text: str) -> list[FoundPerson]:
         if best is None or (hit.start, -len(hit.position)) < (best.start, -len(best.position)):
             found[name] = hit
     return sorted(found.values(), key=lambda p: p.start)
+
+
+# --- agreement titles in English ----------------------------------------------------
+
+
+def _english_terms(key: str) -> list[tuple[str, re.Pattern[str]]]:
+    return [
+        (
+            english,
+            re.compile(rf"(?<!\w)(?:{'|'.join(p for ps in langs.values() for p in ps)})", re.I),
+        )
+        for english, langs in _AGREEMENTS["english"][key]
+    ]
+
+
+_ENGLISH_DOCS = _english_terms("documents")
+_ENGLISH_ABOUT = _english_terms("about")
+_YEARS = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)(?!\d)")
+
+
+def english_title(title: str) -> str | None:
+    """A document title read in another language, in English; None if no document noun.
+
+    "Программа сотрудничества на 2025-2027 годы" -> "Cooperation programme for
+    2025-2027": the document noun and what it is about, from ``data/agreements.json``.
+    """
+    doc = min(
+        ((m.start(), english) for english, rx in _ENGLISH_DOCS if (m := rx.search(title))),
+        default=None,
+    )
+    if doc is None:
+        return None
+    about = [english for english, rx in _ENGLISH_ABOUT if rx.search(title)]
+    words = " ".join([*about[:2], doc[1]])
+    years = _YEARS.search(title)
+    span = f" for {years.group(1)}-{years.group(2)}" if years else ""
+    return words[:1].upper() + words[1:] + span

@@ -11,6 +11,7 @@ from __future__ import annotations
 from briefx.places._location import City as City
 from briefx.places._location import FoundLocation as FoundLocation
 from briefx.places._location import find_location as find_location
+from briefx.places._location import is_place_name as is_place_name
 from briefx.places._location import resolve_city as resolve_city
 from briefx.places._regions import FoundRegion as FoundRegion
 from briefx.places._regions import RegionMention as RegionMention
@@ -19,3 +20,5 @@ from briefx.places._regions import find_region as find_region
 from briefx.places._regions import find_regions as find_regions
 from briefx.places._regions import region_mentions as region_mentions
 from briefx.places._regions import resolve_region as resolve_region
+from briefx.places._sound import city_by_sound as city_by_sound
+from briefx.places._sound import region_by_sound as region_by_sound

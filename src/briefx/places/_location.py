@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from briefx._data import load_data
 from briefx.places._gazetteer import Gazetteer, Hit, key_of, tokens
+from briefx.places._regions import _gazetteer as _region_gazetteer
 from briefx.places._regions import names, resolve_region
 
 _WINDOW = 6  # tokens between a meeting word and the city it places
@@ -84,6 +85,13 @@ def resolve_city(mention: str) -> City | None:
     return None
 
 
+def is_place_name(name: str) -> bool:
+    """True when ``name`` as a whole is a known city or federal-subject form
+    ("Nischni Nowgorod"); a person named after one ("Vladimir Putin") is not."""
+    key = key_of(name)
+    return bool(key) and (key in _cities().index or key in _region_gazetteer().index)
+
+
 def _locative_before(toks: list[tuple[str, int, int]], i: int) -> bool:
     """Whether "in", "в", "у", "at the" comes right before token ``i``."""
     j = i - 1
@@ -124,6 +132,12 @@ def _narration(text: str, toks: list[tuple[str, int, int]]) -> list[tuple[str, i
 def _meeting_city(toks: list[tuple[str, int, int]]) -> FoundLocation | None:
     for hit in _cities().find(toks):
         visited = hit.first > 0 and _is_cue(toks[hit.first - 1][0])
+        # "a working visit to Minsk", "came to Minsk", "Besuch nach Minsk"
+        visited = visited or (
+            hit.first > 1
+            and toks[hit.first - 1][0] in _words("direction")
+            and _is_cue(toks[hit.first - 2][0])
+        )
         if (visited or _locative_before(toks, hit.first)) and _near_cue(toks, hit):
             return FoundLocation(hit.value.name, hit.value.country, (hit.start, hit.end))
     return None
@@ -137,9 +151,18 @@ _DATELINE = re.compile(
 _DATE_AFTER = re.compile(r"^\s*(?:\d{1,2}\.?\s+[^\W\d_]{3,}|[^\W\d_]{3,9}\.?\s+\d{1,2}\b)")
 
 
+# The day first, then the place: "17 февраля, Минск /Корр. БЕЛТА/".
+_DATELINE_DAY_FIRST = re.compile(
+    r"^\s*\d{1,2}\.?\s+[^\W\d_]{3,10}\s*,\s+(?P<city>[^\W\d_][^\W\d_'’-]*)"
+    r"(?P<sep>\s*[,./(])",
+    re.M,
+)
+
+
 def _dateline(text: str, dateline: str | None) -> FoundLocation | None:
     for source in filter(None, (dateline, text[:400])):
-        for m in _DATELINE.finditer(source):
+        day_first = list(_DATELINE_DAY_FIRST.finditer(source))
+        for m in [*day_first, *_DATELINE.finditer(source)]:
             found = _dateline_city(text, source, m)
             if found:
                 return found
@@ -150,7 +173,9 @@ def _dateline_city(text: str, source: str, m: re.Match[str]) -> FoundLocation | 
     raw = m.group("city")
     if key_of(raw) in _words("not_places"):
         return None
-    at = text.find(raw)
+    # The dateline's own place, not an earlier one (a weather widget's "Минск-Уручье").
+    line = text.find(source[: m.end("city")])
+    at = line + m.start("city") if line >= 0 else text.find(raw)
     span = (at, at + len(raw)) if at >= 0 else None
     city = resolve_city(raw)
     if city is not None and key_of(raw) == key_of(_city_form(raw)):
