@@ -212,7 +212,8 @@ def assemble(
     if date.span and record.meeting_date:
         b.cite("meeting_date", *date.span)
     if date.warning and record.meeting_date:
-        b.warnings.append(date.warning)
+        code = "inferred" if date.basis == "inferred" else "note"
+        b.warn("meeting_date", date.warning, code=code)
     record.summary = compose_summary(record, b.text)
     record.evidence = b.evidence
     if kind == "other":
@@ -321,6 +322,10 @@ def _location(b: _Builder, prep: PreparedText, people: PeopleAnswer) -> Location
         return None
     if chosen[2]:
         b.cite("location", *chosen[2])
+        said = b.text[chosen[2][0] : chosen[2][1]]
+        if resolve_city(said) is None:  # a venue: "во Дворце Независимости" is in Minsk
+            b.warn("location", f"city {chosen[0]} inferred from {said!r}", code="inferred",
+                   candidates=[chosen[0]])  # fmt: skip
     return Location(city=chosen[0], country=chosen[1])
 
 

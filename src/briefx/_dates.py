@@ -579,6 +579,8 @@ def _from_cue_only(
 ) -> DateResult:
     """ "today" / "on Tuesday" counted from the article's own date; a crawl date is not one."""
     own = [r for r in refs if r.grade != "crawl"]
+    if cue is None and mention is None:
+        return _same_day(text, refs)
     if cue is None or not own:
         if mention is not None:
             year, basis, warning = _pick_year(text, mention, refs, bool(cue and cue[1]))
@@ -590,6 +592,31 @@ def _from_cue_only(
     if when is None:
         return DateResult(None, "no-date", None)
     return DateResult(when.isoformat(), own[0].grade, cue[0].span())
+
+
+def _same_day(text: str, refs: list[_Ref]) -> DateResult:
+    """No day named at all: a report time-stamped by its outlet (a stamp with a time, a
+    dateline) tells of that day's meeting, unless the lead says the time only vaguely
+    ("this week"). A page or crawl date is never taken for the day."""
+    stamped = [r for r in refs if r.grade in ("published", "stamp", "dateline")]
+    if not stamped or _vague_re().search(text[:600]) or not _meeting_verb_re().search(text):
+        return DateResult(None, "no-date", None)
+    when = stamped[0].date
+    warning = (
+        f"meeting_date {when.isoformat()} inferred from the article's own {stamped[0].grade} "
+        "(a same-day report); the article names no day"
+    )
+    return DateResult(when.isoformat(), "inferred", None, warning)
+
+
+@cache
+def _vague_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alt(_d()['vague_times'])})(?!\w)", re.IGNORECASE)
+
+
+@cache
+def _meeting_verb_re() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{_alt(_d()['meeting_verbs'])})", re.IGNORECASE)
 
 
 def _pick_year(
@@ -660,6 +687,9 @@ def _preliminary_re() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{_alt(_d()['year_words']['preliminary'])})", re.IGNORECASE)
 
 
+_PERCENT = re.compile(r"\d\s?%|\d\s+(?:percent|per cent|процент\w*|працэнт\w*|Prozent)\b", re.I)
+
+
 def _stat_years(text: str, meeting_month: int | None) -> list[int]:
     """Years the article must postdate, from reported statistics in its sentences."""
     years = []
@@ -673,7 +703,9 @@ def _stat_years(text: str, meeting_month: int | None) -> list[int]:
     }
     for sentence in sentences:
         money = find_money(sentence)
-        if not money or target_cue(sentence[: money[0].start], ""):
+        if money and target_cue(sentence[: money[0].start], ""):
+            continue
+        if not money and not _PERCENT.search(sentence):  # "30% up in January-August 2023"
             continue
         for p in find_periods(sentence):
             year = int(p.period[:4])
@@ -701,6 +733,7 @@ def infer_year(text: str, *, meeting_month: int | None = None) -> int | None:
     lower = _stat_years(text, meeting_month)
     lower += [int(m.group("y")) for m in _year_cue_matches("event", text)]
     lower += [1945 + int(m.group("n")) for m in _year_cue_matches("anniversary", text)]
+    lower += [int(m.group("y")) - 1 for m in _year_cue_matches("plan", text)]
     lower = [y for y in lower if 1990 <= y <= 2100]
     if not lower:
         return None

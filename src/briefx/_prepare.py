@@ -119,6 +119,8 @@ _NUM = r"\d{1,6}(?:[.,]\d{1,4})?"
 _DMY = r"(?P<d>\d{1,2})\s+(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<y>\d{4})(?:\s*г\.)?"
 # German writes the day with a full stop: "Montag, 3. Juni 2024"
 _DMY_DE = r"(?P<d>\d{1,2})\.\s*(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<y>\d{4})"
+# The US order: "June 17, 2018"
+_MDY = r"(?P<mon>[^\W\d_]{3,10})\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
 _WEEKDAY = "|".join(w for days in load_data("dates")["weekdays"].values() for w in days)
 _MENU = _kind("menu")
 _SOCIAL = _kind("social_networks")
@@ -128,6 +130,10 @@ _SECTION = _kind("sections")
 _HM = r"\d{1,2}:\d{2}"
 _STAMPED = _kind("stamped")
 _NUMERIC_DMY = r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"
+_ISO_DATE = r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?"
+# A stamp glued before the text on one line (" date 2025-02-07 The Palace of ..."):
+# split off, so the stamp is furniture (and the page's date) and the rest stays text.
+_LEADING_STAMP = re.compile(rf"^(?:{_STAMPED})\s*:?\s+{_ISO_DATE}(?=\s+\S)", re.IGNORECASE)
 # The owner in "© BelTA, 1999-2025." or "© 2025 Minsk Regional News. All rights reserved."
 _YEARS = r"\d{4}(?:\s*[-–]\s*\d{4})?"
 _OWNER = rf"(?P<outlet>[^\W\d_][^.,©]{{1,58}}?)\s*(?:[.,]\s*(?:{_YEARS}\.?)?.*)?"
@@ -157,10 +163,12 @@ RULES: tuple[Rule, ...] = (
         rank=0,
     ),
     Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_NUMERIC_DMY}(?:,?\s+{_HM})?"), rank=0),
+    Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_ISO_DATE}"), rank=0),
     Rule("timestamp", _rx(rf"(?:{_STAMPED})\s*:?\s+{_DMY}(?:,?\s+{_HM})?"), rank=0),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_DMY}"), rank=1),
     Rule("navigation", _rx(rf"(?:Flag\s+)?(?:{_WEEKDAY}),?\s+{_NUMERIC_DMY}"), rank=1),
     Rule("navigation", _rx(rf"(?:{_WEEKDAY}),?\s+{_DMY_DE}"), rank=1),
+    Rule("navigation", _rx(rf"(?:{_WEEKDAY}),?\s+{_MDY}"), rank=1),  # "Sunday, June 17, 2018"
     Rule("timestamp", _rx(rf"{_DMY_DE}(?:,|\s)\s*(?:um\s+)?{_HM}(?:\s*Uhr)?"), rank=0),
     Rule("navigation", _rx(rf"(?:{_MENU})\s*:?")),
     Rule("navigation", _rx(rf"{_LANG}(?:\s*[|/]?\s*{_LANG})+")),
@@ -446,6 +454,12 @@ def _split(original: str) -> list[_Para]:
         stripped = line.strip()
         if stripped:
             start = pos + (len(line) - len(line.lstrip()))
+            stamp = _LEADING_STAMP.match(stripped)
+            if stamp:
+                paras.append(_Para(start, start + stamp.end(), stamp.group(0)))
+                rest = stripped[stamp.end() :]
+                start += stamp.end() + len(rest) - len(rest.lstrip())
+                stripped = rest.strip()
             paras.append(_Para(start, start + len(stripped), stripped))
         pos += len(line) + 1
     return paras
