@@ -21,7 +21,7 @@ from briefx._answers import FACT_FIELDS, CompaniesAnswer, FactsAnswer, PeopleAns
 from briefx._data import load_data
 from briefx._dates import DateResult, sentence_at
 from briefx._grounding import align, word_form_in_text
-from briefx._kinds import names_a_meeting, report_kind
+from briefx._kinds import names_a_meeting, personal_occasion, report_kind
 from briefx._language import (
     detect_language,
     has_cyrillic,
@@ -88,6 +88,8 @@ from briefx._summary import compose_summary
 from briefx._topics import find_topics
 from briefx.places import (
     city_by_sound,
+    find_cities_by_sound,
+    find_region_by_sound,
     is_place_name,
     region_by_sound,
     resolve_city,
@@ -188,9 +190,9 @@ def assemble(
     reported = kind != "other"
     record = MeetingSummary(
         meeting_date=date.iso if kind in _DATED else None,
-        location=_location(b, prep, people) if kind in _PLACED else None,
+        location=_location(b, prep, people, participants) if kind in _PLACED else None,
         participants=participants,
-        region=_region(b, people) if reported else None,
+        region=_region(b, people) if reported and not _personal_greeting(b, kind) else None,
         topics=_topics(b, facts) if finders or not has_rule_data(b.language) else [],
         trade_figures=_trade(b, facts, date.iso) if reported else [],
         organizations=_organizations(b, companies, prep, participants, people),
@@ -226,6 +228,18 @@ def assemble(
 # meeting fills them all; an announcement keeps who, when and where it is planned).
 _DATED = frozenset({"meeting", "announcement", "phone_call"})
 _PLACED = frozenset({"meeting", "announcement"})
+
+
+def _personal_greeting(b: _Builder, kind: str) -> bool:
+    """A message on a person's occasion ("congratulated ... on his election") greets the
+    person, not the region: the record keeps no region, and says why."""
+    cue = personal_occasion(b.text) if kind == "message" else None
+    if cue is None:
+        return False
+    said = b.text[cue.start : cue.end]
+    b.warn("region", f"no region: a greeting on a person's occasion ({said!r}), not a message "
+           "about the region", code="left_out")  # fmt: skip
+    return True
 
 
 def _kind(b: _Builder, people: PeopleAnswer) -> Kind:
@@ -310,10 +324,14 @@ def _nominative(name: str, text: str) -> str:
     return nominative(cyrillic_original(name, text) or name, text)
 
 
-def _location(b: _Builder, prep: PreparedText, people: PeopleAnswer) -> Location | None:
+def _location(
+    b: _Builder, prep: PreparedText, people: PeopleAnswer, participants: list[Participant]
+) -> Location | None:
     """The rules' place (venue, "talks in X", dateline), the model's quoted city beside it."""
     found = find_location(b.text, dateline=prep.dateline) if b.finders else None
     rule = (found.city, found.country, found.span) if found and found.city else None
+    if rule is None and b.finders and not has_rule_data(b.language):
+        rule = _city_beside_people(b, participants)
     model = _quoted_city(b, people.city)
     chosen = b.choose("location", rule, model, key=lambda c: c[0].casefold())
     if chosen is None:
@@ -327,6 +345,20 @@ def _location(b: _Builder, prep: PreparedText, people: PeopleAnswer) -> Location
             b.warn("location", f"city {chosen[0]} inferred from {said!r}", code="inferred",
                    candidates=[chosen[0]])  # fmt: skip
     return Location(city=chosen[0], country=chosen[1])
+
+
+def _city_beside_people(
+    b: _Builder, participants: list[Participant]
+) -> tuple[str, str, tuple[int, int]] | None:
+    """In a language without meeting cues, a known city named in a sentence with a
+    participant ("Lukasenka Minszkben fogadta ..."), with a warning that it is a guess."""
+    for city, country, span in find_cities_by_sound(b.text):
+        start, end = sentence_at(b.text, *span)
+        if any(name_mentions(p.name, b.text[start:end]) for p in participants):
+            b.warn("location", f"city {city} inferred from {b.text[span[0]:span[1]]!r}, named "
+                   "beside a participant", code="inferred", candidates=[city])  # fmt: skip
+            return city, country, span
+    return None
 
 
 def _quoted_city(b: _Builder, said: str) -> tuple[str, str, tuple[int, int] | None] | None:
@@ -354,6 +386,9 @@ def _region(b: _Builder, people: PeopleAnswer) -> Region | None:
     """The rules' region, the model's quoted region beside it, both by ISO code."""
     found = find_region(b.text) if b.finders else None
     rule = (found.name, found.iso, found.span) if found else None
+    if rule is None and b.finders and not has_rule_data(b.language):
+        heard = find_region_by_sound(b.text)  # "Jaroszlavli": no case forms for Hungarian
+        rule = (heard[0].name, heard[0].iso, heard[1]) if heard else None
     model = None
     span = align(people.region, b.text, threshold=90.0) if people.region.strip() else None
     named = _resolve_said(b, people.region, resolve_region, region_by_sound) if span else None

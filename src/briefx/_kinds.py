@@ -75,3 +75,16 @@ def _meeting_words() -> re.Pattern[str]:
 def names_a_meeting(text: str) -> bool:
     """True when the article names a meeting, talks or a visit anywhere, in any language."""
     return bool(_meeting_words().search(text))
+
+
+@cache
+def _occasions() -> re.Pattern[str]:
+    langs: dict[str, Any] = load_data("kinds")["personal_occasions"]
+    words = [p for lang, patterns in langs.items() if lang != "_doc" for p in patterns]
+    return re.compile("|".join(words), re.I)
+
+
+def personal_occasion(text: str) -> KindCue | None:
+    """A greeting on a person's own occasion (elected, a birthday) in the opening, or None."""
+    m = _occasions().search(_opening(text))
+    return KindCue("message", m.start(), m.end()) if m else None

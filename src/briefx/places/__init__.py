@@ -21,4 +21,6 @@ from briefx.places._regions import find_regions as find_regions
 from briefx.places._regions import region_mentions as region_mentions
 from briefx.places._regions import resolve_region as resolve_region
 from briefx.places._sound import city_by_sound as city_by_sound
+from briefx.places._sound import find_cities_by_sound as find_cities_by_sound
+from briefx.places._sound import find_region_by_sound as find_region_by_sound
 from briefx.places._sound import region_by_sound as region_by_sound

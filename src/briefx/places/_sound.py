@@ -76,3 +76,33 @@ def city_by_sound(mention: str) -> tuple[str, str] | None:
     """ "Minszkben" -> ("Minsk", "BY"); None if no word sounds like a known city."""
     key = _by_sound(mention, _city_keys())
     return _city_keys()[key] if key is not None else None
+
+
+def find_region_by_sound(text: str) -> tuple[RegionName, tuple[int, int]] | None:
+    """The federal subject an article in a language without case forms names most often
+    ("Jaroszlavli", "Kaliningrado"), with its first mention's span; None if none."""
+    hits: dict[str, list[tuple[int, int]]] = {}
+    for m in _LATIN_WORD.finditer(text):
+        key = _by_sound(m.group(0), _region_keys())
+        # Hungarian and Polish write a region's adjective in lower case ("jaroszlavli");
+        # a lower-case word must then sound like a long name, not a short one.
+        if key is not None and not m.group(0)[0].isupper() and len(key) < 4:
+            continue
+        if key is not None:
+            hits.setdefault(_region_keys()[key], []).append(m.span())
+    if not hits:
+        return None
+    iso = max(hits, key=lambda k: (len(hits[k]), -hits[k][0][0]))
+    return RegionName(names()[iso], iso), hits[iso][0]
+
+
+def find_cities_by_sound(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """Known cities an article names in a language without case forms ("Minszkben"):
+    (English name, country, span) in the order the article names them."""
+    out = []
+    for m in _LATIN_WORD.finditer(text):
+        if m.group(0)[0].isupper():
+            key = _by_sound(m.group(0), _city_keys())
+            if key is not None:
+                out.append((*_city_keys()[key], m.span()))
+    return out
