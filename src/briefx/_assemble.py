@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import cache
 from typing import TypeVar, cast
 
 from rapidfuzz import fuzz
@@ -269,6 +269,7 @@ def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
     if b.finders:
         candidates += [(p.name, p.position, "", False) for p in find_people(b.text)]
     out: list[Participant] = []
+    unshown: list[Participant] = []
     for raw_name, raw_position, raw_country, from_model in candidates:
         # "Kaluga Governor Vladislav Shapsha": the title is a position, not a name.
         prefix = title_prefix(raw_name)
@@ -282,16 +283,45 @@ def _participants(b: _Builder, people: PeopleAnswer) -> list[Participant]:
         found = presence_evidence(name, b.text)
         if found is None and from_model and not has_rule_data(b.language):
             found = _model_only_presence(b, name, len(out))
+        position = _position(raw_position, prefix)
+        country = participant_country(position, name, b.text) or country_alpha2(raw_country)
+        person = Participant(name=name, position=position, country=country)
         if found is None:
+            if from_model:
+                unshown.append(person)
             b.warn(f"participants[{len(out)}]", f"dropped participant {name!r}: mentioned, "
                    "not shown present", code="dropped", candidates=[name])  # fmt: skip
             continue
-        position = _position(raw_position, prefix)
-        country = participant_country(position, name, b.text) or country_alpha2(raw_country)
         if found[0] >= 0:
             b.cite(f"participants[{len(out)}]", found[0], found[1])
-        out.append(Participant(name=name, position=position, country=country))
-    return out
+        out.append(person)
+    return out + _other_side(b, out, unshown)
+
+
+def _other_side(
+    b: _Builder, present: list[Participant], unshown: list[Participant]
+) -> list[Participant]:
+    """A meeting has two sides. When everyone shown present is from one country, the
+    person the model names for the other side, named in the article though no cue shows
+    them present ("erzählte er Gleb Nikitin bei einem Treffen"), is that side: kept, with
+    an ``inferred`` warning naming why."""
+    sides = {p.country for p in present}
+    if len(sides) != 1 or not sides <= {"BY", "RU"}:
+        return []
+    for person in unshown:
+        if person.country in {"BY", "RU"} - sides:
+            mention = next(iter(name_mentions(person.name, b.text)), None)
+            if mention is None:
+                continue
+            index = len(present)
+            why = (
+                f"participant {person.name!r} inferred as the other side ({person.country}) of "
+                f"a meeting whose present participants are all {next(iter(sides))}"
+            )
+            b.warn(f"participants[{index}]", why, code="inferred", candidates=[person.name])
+            b.cite(f"participants[{index}]", *mention)
+            return [person]
+    return []
 
 
 def _model_only_presence(b: _Builder, name: str, index: int) -> tuple[int, int, str] | None:
@@ -756,23 +786,20 @@ def _spelled_in_article(surname: str, text: str) -> str:
     its most frequent form (the nominative, in a news text). A surname already
     in the article, or a Cyrillic article, is left as it is.
     """
-    if re.search(rf"\b{re.escape(surname)}\b", text) or fold(surname) in _folded_words(text):
+    if re.search(rf"\b{re.escape(surname)}\b", text):
         return surname
+    key = fold(surname)
     forms = Counter(
         m.group(0)
         for m in re.finditer(r"\b[^\W\d_][^\W\d_'’-]{3,}", text)
-        if m.group(0)[0].isupper() and same_name_key(m.group(0), surname)
+        if m.group(0)[0].isupper()
+        and (fold(m.group(0)) == key or same_name_key(m.group(0), surname))
     )
     if not forms:
         return surname
     best = max(forms.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
     # A Cyrillic article: its form in the nominative, by the library's one scheme.
     return _latin(nominative(best, text)) if has_cyrillic(best) else best
-
-
-@lru_cache(maxsize=16)
-def _folded_words(text: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in re.findall(r"[^\W\d_]+", text))
 
 
 def _latin(name: str) -> str:

@@ -18,7 +18,7 @@ from briefx._language import name_key
 from briefx.places._regions import RegionName, names
 
 _ENDING = 2  # sounds a case ending may add: -ben, -iu, -o
-_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{4,}")
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ɏ]{3,}")
 
 
 @cache
@@ -28,13 +28,19 @@ def _type_words() -> frozenset[str]:
 
 @cache
 def _region_keys() -> dict[str, str]:
-    """Sound key of each subject's name without its type word -> ISO code."""
+    """Sound key -> ISO code, from each subject's English and German names without their
+    type words ("Yaroslavl", "Sakha", "Yakutia", "Jaroslawl")."""
     out: dict[str, str] = {}
-    for iso, english in names().items():
-        words = re.findall(r"[^\W\d_]+", english)
-        key = name_key("".join(w for w in words if w[0].isupper() and w not in _type_words()))
-        if len(key) >= 2:
-            out.setdefault(key, iso)
+    for subject in load_data("regions")["subjects"]:
+        # Not the German adjectives ("Tywaer"): one of them sounds like Tver.
+        forms = [names()[subject["iso"]], subject["en_stem"], subject["de_stem"]]
+        forms += subject["bare"]["en"]
+        for form in forms:
+            words = re.findall(r"[^\W\d_]+", form or "")
+            for word in words:
+                key = name_key(word)
+                if word[0].isupper() and word not in _type_words() and len(key) >= 2:
+                    out.setdefault(key, subject["iso"])
     return out
 
 
@@ -42,21 +48,37 @@ def _region_keys() -> dict[str, str]:
 def _city_keys() -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for city in load_data("cities")["cities"]:
-        key = name_key(city["en"].replace(" ", ""))
-        if len(key) >= 2:
-            out.setdefault(key, (city["en"], city["country"]))
+        # The English name, and every Latin form the gazetteer holds ("Moskva", "Moskau"):
+        # an exonym sounds like none of the others.
+        for form in [city["en"], *(f for f in city["forms"] if f.isascii())]:
+            key = name_key(form.replace(" ", ""))
+            if len(key) >= 2:
+                out.setdefault(key, (city["en"], city["country"]))
     return out
+
+
+@cache
+def _ending_keys() -> frozenset[str]:
+    """The sounds each case ending adds to a key ("ben" adds "bn"; "a" adds none)."""
+    return frozenset(name_key("p" + ending)[1:] for ending in _script_endings())
+
+
+def _script_endings() -> list[str]:
+    endings: list[str] = load_data("script")["name_key"]["case_endings"]
+    return endings
 
 
 def _by_sound(mention: str, keys: dict[str, str] | dict[str, tuple[str, str]]) -> str | None:
     """The key a word of ``mention`` sounds like, its ending aside."""
     for word in _LATIN_WORD.findall(mention):
         said = name_key(word)
-        # A short name must sound the same; a longer one may carry a case ending.
+        # A short name may carry a known case ending; a longer one any short ending.
         best = [
             k
             for k in keys
-            if k == said or (len(k) >= 4 and said.startswith(k) and len(said) - len(k) <= _ENDING)
+            if k == said
+            or (said.startswith(k) and said[len(k) :] in _ending_keys())
+            or (len(k) >= 3 and said.startswith(k) and len(said) - len(k) <= _ENDING)
         ]
         if best:
             return max(best, key=len)
