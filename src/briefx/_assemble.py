@@ -548,14 +548,13 @@ def _organizations(
     names = []
     for raw in [*companies.organizations, *(name for name, _, _ in found)]:
         name = _latin(canonical_org(raw))
-        if not name or _NON_ORG.match(name) or country_alpha2(name) or country_alpha2(raw):
-            continue
-        if _a_place(raw):
-            continue
-        if prep.outlet and name.casefold() == prep.outlet.casefold():
-            continue
-        if fold(name) in named or _not_a_company_name(name, people, b.text):
-            b.warn("organizations", f"dropped organization {name!r}: a person or a phrase")
+        why = _not_an_organization(name, raw, prep.outlet)
+        if why is None and (fold(name) in named or _not_a_company_name(name, people, b.text)):
+            why = "a person or a phrase"
+        if why:
+            if name:
+                b.warn("organizations", f"dropped organization {name!r}: {why}", code="dropped",
+                       candidates=[name])  # fmt: skip
             continue
         names.append(name)
     out: list[str] = []
@@ -575,6 +574,21 @@ def _organizations(
         b.cite(f"organizations[{len(out)}]", *span)
         out.append(name)
     return out
+
+
+def _not_an_organization(name: str, raw: str, outlet: str | None) -> str | None:
+    """Why a candidate names no organisation at all: a country, a place, the outlet."""
+    if not name:
+        return "empty"
+    if _NON_ORG.match(name):
+        return "a news agency or public body"
+    if country_alpha2(name) or country_alpha2(raw):
+        return "a country"
+    if _a_place(raw):
+        return "a city or region"
+    if outlet and name.casefold() == outlet.casefold():
+        return "the outlet that published the article"
+    return None
 
 
 @cache

@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from briefx._data import load_data
-from briefx._language import name_key
+from briefx._language import name_key, transliterate
 from briefx.places._regions import RegionName, names
 
 _ENDING = 2  # sounds a case ending may add: -ben, -iu, -o
@@ -31,17 +31,32 @@ def _region_keys() -> dict[str, str]:
     """Sound key -> ISO code, from each subject's English and German names without their
     type words ("Yaroslavl", "Sakha", "Yakutia", "Jaroslawl")."""
     out: dict[str, str] = {}
+    shared = _shared_words()
     for subject in load_data("regions")["subjects"]:
         # Not the German adjectives ("Tywaer"): one of them sounds like Tver.
         forms = [names()[subject["iso"]], subject["en_stem"], subject["de_stem"]]
         forms += subject["bare"]["en"]
+        # The Russian adjective, romanised: Polish "jarosławskiego" sounds like it.
+        forms.append(transliterate(subject["ru_cases"]["nomn"]))
         for form in forms:
             words = re.findall(r"[^\W\d_]+", form or "")
             for word in words:
                 key = name_key(word)
-                if word[0].isupper() and word not in _type_words() and len(key) >= 2:
+                distinctive = word not in _type_words() and word not in shared
+                if word[0].isupper() and distinctive and len(key) >= 2:
                     out.setdefault(key, subject["iso"])
     return out
+
+
+@cache
+def _shared_words() -> frozenset[str]:
+    """Words of more than one subject's English name ("Autonomous"): they name none."""
+    counts: dict[str, int] = {}
+    for subject in load_data("regions")["subjects"]:
+        both = f"{names()[subject['iso']]} {transliterate(subject['ru_cases']['nomn'])}"
+        for word in set(re.findall(r"[^\W\d_]+", both)):
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n > 1)
 
 
 @cache
@@ -68,8 +83,11 @@ def _script_endings() -> list[str]:
     return endings
 
 
-def _by_sound(mention: str, keys: dict[str, str] | dict[str, tuple[str, str]]) -> str | None:
-    """The key a word of ``mention`` sounds like, its ending aside."""
+def _by_sound(
+    mention: str, keys: dict[str, str] | dict[str, tuple[str, str]], *, strict: bool = False
+) -> str | None:
+    """The key a word of ``mention`` sounds like, its ending aside. ``strict``: only a
+    known case ending may follow (for lower-case words, which are mostly not names)."""
     for word in _LATIN_WORD.findall(mention):
         said = name_key(word)
         # A short name may carry a known case ending; a longer one any short ending.
@@ -78,7 +96,7 @@ def _by_sound(mention: str, keys: dict[str, str] | dict[str, tuple[str, str]]) -
             for k in keys
             if k == said
             or (said.startswith(k) and said[len(k) :] in _ending_keys())
-            or (len(k) >= 3 and said.startswith(k) and len(said) - len(k) <= _ENDING)
+            or (not strict and len(k) >= 3 and said.startswith(k) and len(said) - len(k) <= _ENDING)
         ]
         if best:
             return max(best, key=len)
@@ -105,11 +123,18 @@ def find_region_by_sound(text: str) -> tuple[RegionName, tuple[int, int]] | None
     ("Jaroszlavli", "Kaliningrado"), with its first mention's span; None if none."""
     hits: dict[str, list[tuple[int, int]]] = {}
     for m in _LATIN_WORD.finditer(text):
-        key = _by_sound(m.group(0), _region_keys())
-        # Hungarian and Polish write a region's adjective in lower case ("jaroszlavli");
-        # a lower-case word must then sound like a long name, not a short one.
-        if key is not None and not m.group(0)[0].isupper() and len(key) < 4:
+        # Hungarian and Polish write a region's adjective in lower case ("jaroszlavli"):
+        # such a word must sound like a long name with at most a case ending.
+        lower = not m.group(0)[0].isupper()
+        key = _by_sound(m.group(0), _region_keys(), strict=lower)
+        if key is not None and lower and len(key) < 4:
             continue
+        city = _by_sound(m.group(0), _city_keys())
+        if key is not None and city is not None and len(city) >= len(key):
+            # "Minszkben" is Minsk, not the Mansi of Khanty-Mansiysk; but "Jaroszlavl"
+            # is both the city and the region named after it.
+            if _city_keys()[city][0] not in names()[_region_keys()[key]]:
+                continue
         if key is not None:
             hits.setdefault(_region_keys()[key], []).append(m.span())
     if not hits:
