@@ -129,18 +129,23 @@ def find_region_by_sound(text: str) -> tuple[RegionName, tuple[int, int]] | None
         key = _by_sound(m.group(0), _region_keys(), strict=lower)
         if key is not None and lower and len(key) < 4:
             continue
-        city = _by_sound(m.group(0), _city_keys())
-        if key is not None and city is not None and len(city) >= len(key):
-            # "Minszkben" is Minsk, not the Mansi of Khanty-Mansiysk; but "Jaroszlavl"
-            # is both the city and the region named after it.
-            if _city_keys()[city][0] not in names()[_region_keys()[key]]:
-                continue
+        if key is not None and _a_city_not_its_region(m.group(0), key):
+            continue
         if key is not None:
             hits.setdefault(_region_keys()[key], []).append(m.span())
     if not hits:
         return None
     iso = max(hits, key=lambda k: (len(hits[k]), -hits[k][0][0]))
     return RegionName(names()[iso], iso), hits[iso][0]
+
+
+def _a_city_not_its_region(word: str, key: str) -> bool:
+    """ "Minszkben" is Minsk, not the Mansi of Khanty-Mansiysk; but "Jaroszlavl" is both
+    the city and the region named after it."""
+    city = _by_sound(word, _city_keys())
+    if city is None or len(city) < len(key):
+        return False
+    return _city_keys()[city][0] not in names()[_region_keys()[key]]
 
 
 def find_cities_by_sound(text: str) -> list[tuple[str, str, tuple[int, int]]]:
