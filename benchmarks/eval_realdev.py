@@ -208,6 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", action="store_true", help="call the server (BRIEFX_BASE_URL)")
     parser.add_argument("--no-record", action="store_true", help="live, without re-recording")
     parser.add_argument("--no-baseline", action="store_true", help="leave the bare call out")
+    parser.add_argument(
+        "--rerecord-baseline",
+        action="store_true",
+        help="with --live, call the server for the bare call too (its recordings are reused)",
+    )
     parser.add_argument("--only", nargs="*", help="these articles only")
     parser.add_argument("--records", type=Path, help="write briefx's records here (JSONL)")
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -236,12 +241,17 @@ def main(argv: list[str] | None = None) -> int:
         )
     reports = [evaluate(ours, gold_dir, cleaned, label="briefx", errors=our_err)]
     if not args.no_baseline:
+        # The bare call's question never changes with briefx's prompts: its recordings
+        # stand unless asked to be made again (or missing).
+        base_dir = args.cassettes / "baseline"
+        recorded = all((base_dir / f"{n}.yaml").exists() for n in names)
+        base_live = args.live and (args.rerecord_baseline or not recorded)
         base, base_err = run_side(
             names,
             texts,
             lambda t, n: baseline_extract(t, s),
-            args.cassettes / "baseline",
-            args.live,
+            base_dir,
+            base_live,
             record,
         )
         reports.append(evaluate(base, gold_dir, cleaned, label="bare call", errors=base_err))

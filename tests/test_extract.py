@@ -94,22 +94,23 @@ def _answer_with_invented_figure(request: dict[str, Any]) -> dict[str, Any]:
                 {"amount_text": "$9.9 billion", "period": "2024", "flow": "turnover"}
             ],
         }
-    return {"is_meeting": True, "participants": [], "summary": "A meeting."}
+    return {"kind": "meeting", "participants": []}
 
 
-def test_ungrounded_figure_is_reasked_then_dropped_with_warning(tmp_path: Path) -> None:
+def test_ungrounded_figure_is_dropped_on_its_field_without_a_re_ask(tmp_path: Path) -> None:
     article = (
         "MINSK, 3 June (BelTA) - Aleksandr Lukashenko met with Governor of Omsk Oblast "
-        "Vitaly Khotsenko. Trade grew last year."
+        "Vitaly Khotsenko. Trade in US dollars grew last year."
     )
     with StubServer(responder=_answer_with_invented_figure) as server:
         settings = Settings(base_url=server.base_url, api_key="test-key", cache=False, max_reasks=1)
         with Extractor(settings) as extractor:
             record = extractor.extract(article, source_id="omsk-invented")
     assert record.trade_figures == []
-    assert any("9.9 billion" in w for w in record.warnings)
-    assert record.usage.reasks == 1  # re-asked once with the reason, then dropped
-    assert server.requests == len(PASSES) + 1  # every pass once, plus one re-ask
+    dropped = [w for w in record.warnings if "9.9 billion" in w]
+    assert dropped and dropped[0].code == "dropped" and dropped[0].field == "trade_figures"
+    assert record.usage.reasks == 0  # no re-ask by design: the figure is dropped
+    assert server.requests == len(PASSES)  # every pass once (the article names dollars)
 
 
 def test_waiting_for_a_model_slot_does_not_spend_the_time_budget() -> None:

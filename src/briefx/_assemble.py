@@ -594,8 +594,22 @@ def _not_an_organization(name: str, raw: str, outlet: str | None) -> str | None:
 @cache
 def _non_company_words() -> re.Pattern[str]:
     data = load_data("companies")["not_companies"]
-    words = [w for key, ws in data.items() if key != "_doc" for w in ws]
+    kinds = ("media", "bodies", "places", "events", "countries")
+    words = [w for key in kinds for w in data[key]]
     return re.compile(rf"(?<![^\W\d_])(?:{'|'.join(words)})", re.I)
+
+
+@cache
+def _source_before() -> re.Pattern[str]:
+    """ "according to", "в сообщении", "channel": a name right after one is a source."""
+    return re.compile("|".join(load_data("companies")["not_companies"]["sources"]), re.I)
+
+
+@cache
+def _person_like() -> re.Pattern[str]:
+    endings = "|".join(load_data("companies")["not_companies"]["person_surname_endings"])
+    word = r"[A-Z][a-z]+"
+    return re.compile(rf"^{word}(?:\s+{word})?\s+[A-Z][a-z]+(?:{endings})$")
 
 
 def _not_a_company(name: str, text: str, span: tuple[int, int]) -> str | None:
@@ -604,7 +618,13 @@ def _not_a_company(name: str, text: str, span: tuple[int, int]) -> str | None:
     in lower case outside quotation marks ("shipbuilding", "ballet")."""
     said = text[span[0] : span[1]]
     if _non_company_words().search(name) or _non_company_words().search(said):
-        return "a medium, public body, place or event, not a company"
+        return "a medium, public body, place, country or event, not a company"
+    if _source_before().search(text[max(0, span[0] - 40) : span[0]]):
+        return "a source the article quotes, not a company"
+    if _person_like().match(name) or _has_place_word(name):
+        return "a person's or a place's name"
+    if re.fullmatch(r"(\w{4,})\1", said, re.I):  # "ГОСОРГАНЫГОСОРГАНЫ": a crawled menu item
+        return "a page's menu item"
     first = next((ch for ch in said if ch.isalnum()), "")
     quoted = text[max(0, span[0] - 1) : span[0]] in _QUOTE_MARKS
     if first.islower() and not quoted:

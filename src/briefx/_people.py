@@ -680,9 +680,17 @@ def _first_names_agree(a: str | None, b: str | None) -> bool:
     return fa[0] == fb[0] and fuzz.ratio(fa, fb) >= 80
 
 
+def _inflected(a: str, b: str) -> bool:
+    """One folded surname is the other plus a case ending ("moor", "mooroma")."""
+    short, long = sorted((a, b), key=len)
+    endings = _people_data()["case_endings"]
+    return len(short) >= 3 and long.startswith(short) and long[len(short) :] in endings
+
+
 def same_person(a: str, b: str) -> bool:
     """Same surname after folding, and first names that do not contradict."""
-    if fold(surname(a)) != fold(surname(b)) and not same_name_key(surname(a), surname(b)):
+    sa, sb = fold(surname(a)), fold(surname(b))
+    if sa != sb and not same_name_key(surname(a), surname(b)) and not _inflected(sa, sb):
         return False
     return _first_names_agree(_first_name(a), _first_name(b))
 
@@ -961,10 +969,18 @@ def name_mentions(name: str, text: str) -> list[tuple[int, int]]:
 
 
 def _is_caption(text: str, start: int) -> bool:
+    """A speaker's caption ("Aleksandr Lukashenko:"), or a photo's ("Pictured: A, B and C")."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
     line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    if _photo_caption().match(line) and len(line) < 400:
+        return True
     return start - line_start <= 2 and line.endswith(":") and len(line) < 160
+
+
+@cache
+def _photo_caption() -> re.Pattern[str]:
+    return re.compile(rf"^(?:{_alternation(_people_data()['photo_captions'])})\s*:", re.I)
 
 
 def _is_speaker(text: str, start: int, end: int) -> bool:
