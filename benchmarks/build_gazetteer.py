@@ -603,7 +603,9 @@ LOCATIVE = "in at в во у ў im am"
 # Words that point a meeting word at its place: "a working visit to Minsk", "прибыл в".
 DIRECTION = "to into nach in в во у ў"
 # Nouns of places a model may give as a person's name ("Kazan Kremlin").
-PLACE_NOUNS = "kremlin palace square street avenue кремль дворец площадь улица kreml palast platz straße"
+PLACE_NOUNS = (
+    "kremlin palace square street avenue кремль дворец площадь улица kreml palast platz straße"
+)
 # Articles between a preposition and a venue: "in the Kremlin", "in dem Palast".
 ARTICLES = "the dem der"
 # Quotation marks, opening and closing: a place inside a quote is reported speech.

@@ -80,7 +80,9 @@ ENDINGS = ["a", "u", "om", "ym", "oma", "e"]
     ("first", "last", "ending"),
     [(n[4].split()[0], n[4].split()[-1], e) for n in NAMES if n[3] == "masc" for e in ENDINGS],
 )
-def test_a_surname_with_a_case_ending_is_the_same_person(first: str, last: str, ending: str) -> None:
+def test_a_surname_with_a_case_ending_is_the_same_person(
+    first: str, last: str, ending: str
+) -> None:
     from briefx._people import same_person
 
     # "Moor" and "Mooroma": one governor, once mis-inflected by the morphology library.
