@@ -381,13 +381,11 @@ def _city_beside_people(
     b: _Builder, participants: list[Participant]
 ) -> tuple[str, str, tuple[int, int]] | None:
     """In a language without meeting cues, a known city named in a sentence with a
-    participant ("Lukasenka Minszkben fogadta ..."), with a warning that it is a guess."""
+    participant ("Lukasenka Minszkben fogadta ..."); ``_location`` marks it inferred."""
     for city, country, span in find_cities_by_sound(b.text):
         start, end = sentence_at(b.text, *span)
         if any(name_mentions(p.name, b.text[start:end]) for p in participants):
-            b.warn("location", f"city {city} inferred from {b.text[span[0]:span[1]]!r}, named "
-                   "beside a participant", code="inferred", candidates=[city])  # fmt: skip
-            return city, country, span
+            return city, country, span  # _location warns: the span is no gazetteer form
     return None
 
 
